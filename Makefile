@@ -1,0 +1,70 @@
+# Every target does its own set-up: a virtual environment with the locked
+# Python dependencies, the pinned npm assets and, for browser tests in CI,
+# Debian's chromium. Set-up is skipped when its inputs have not changed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+OFFLINE_DIR := build/offline
+ZIP := site/downloads/handbook-offline.zip
+LINT_PATHS := snippets scripts tests
+# Material 9.8 prints an end-of-life notice on every build; it is not a warning.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help setup serve site test lint check browser-deps lock clean
+
+help:
+	@echo "make serve   live preview at http://127.0.0.1:8000"
+	@echo "make test    lint, type checks, all tests and the strict build"
+	@echo "make site    online build in site/ plus the offline zip"
+	@echo "make lint    ruff check, ruff format --check, mypy --strict"
+	@echo "make check   validate the content (front matter, sections, snippets)"
+	@echo "make lock    re-resolve requirements.lock from pyproject.toml"
+	@echo "make clean   remove builds, caches and the environments"
+
+$(PY_STAMP): requirements.lock
+	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+$(NPM_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(PY_STAMP) $(NPM_STAMP)
+
+serve: setup
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+site: setup
+	$(BIN)/mkdocs build --strict --clean
+	OFFLINE=true $(BIN)/mkdocs build --strict --clean --site-dir $(OFFLINE_DIR)
+	$(BIN)/python scripts/make_zip.py $(OFFLINE_DIR) $(ZIP)
+
+lint: $(PY_STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy snippets/streamlab scripts
+
+check: $(PY_STAMP)
+	$(BIN)/python scripts/check_content.py
+
+# In CI the browser tests must run: install Debian's chromium when missing.
+browser-deps:
+	@if [ -n "$$CI" ] && [ "$$CI" != "false" ] && ! command -v chromium >/dev/null 2>&1; then \
+	  echo "CI: installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: setup browser-deps lint
+	$(BIN)/python -m pytest --cov --cov-report=term-missing:skip-covered
+
+lock: $(PY_STAMP)
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --output-file requirements.lock pyproject.toml
+
+clean:
+	rm -rf site build .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov $(VENV) node_modules

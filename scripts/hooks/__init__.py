@@ -1,0 +1,1 @@
+"""MkDocs hooks of the handbook (loaded through ``hooks:`` in mkdocs.yml)."""

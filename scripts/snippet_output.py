@@ -1,0 +1,40 @@
+"""Read the expected output written in a snippet file.
+
+A snippet shows its printed output as ``#>`` comment lines right under the code
+that prints it::
+
+    print(count)
+    #> 3
+
+``expected_output`` collects those lines in file order; the test suite runs the
+file and compares its standard output with them, so no output on a page is
+pasted by hand. ``#>`` alone stands for an empty output line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MARK = "#>"
+
+
+def expected_output(source: str) -> str:
+    """Return the text the ``#>`` lines of ``source`` say will be printed."""
+    lines = []
+    for raw in source.splitlines():
+        stripped = raw.strip()
+        if stripped == MARK:
+            lines.append("")
+        elif stripped.startswith(MARK + " "):
+            lines.append(stripped[len(MARK) + 1 :])
+    return "".join(line + "\n" for line in lines)
+
+
+def snippet_files(root: Path) -> list[Path]:
+    """Every runnable snippet below ``root`` (packages are imported, not run)."""
+    return sorted(
+        p
+        for p in root.rglob("*.py")
+        if "streamlab" not in p.relative_to(root).parts
+        and p.name != "__init__.py"
+    )

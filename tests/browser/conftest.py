@@ -1,0 +1,119 @@
+"""Playwright fixtures: Debian's Chromium against the built site.
+
+Every page opened through ``page`` logs every request it makes; tests read
+``page_requests`` to prove that nothing leaves the site.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import Build, require
+from make_zip import make_zip
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+# Shadow roots that Material closes around each diagram are kept here, so
+# tests can look at the rendered SVG.
+CAPTURE_SHADOW_ROOTS = """
+(() => {
+  const attach = Element.prototype.attachShadow;
+  window.__shadowRoots = [];
+  Element.prototype.attachShadow = function (init) {
+    const root = attach.call(this, init);
+    window.__shadowRoots.push(root);
+    return root;
+  };
+})();
+"""
+
+
+def chromium_executable() -> str | None:
+    override = os.environ.get("CHROMIUM")
+    if override:
+        return override if Path(override).is_file() else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    executable = chromium_executable()
+    require(
+        "Chromium",
+        executable is not None,
+        "install Debian's chromium (apt-get install chromium) to run the"
+        " browser tests",
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+        )
+        yield launched
+        launched.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(online_build: Build) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(online_build.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def offline_root(
+    offline_build: Build, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The offline zip, made and unpacked as a reader would."""
+    work = tmp_path_factory.mktemp("offline-zip")
+    archive = work / "handbook-offline.zip"
+    make_zip(offline_build.site, archive)
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(work / "unpacked")
+    return work / "unpacked" / "handbook"
+
+
+@pytest.fixture
+def page_requests() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def page(browser: object, page_requests: list[str]) -> Iterator[object]:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    context.add_init_script(CAPTURE_SHADOW_ROOTS)
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    opened.on("request", lambda request: page_requests.append(request.url))
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"

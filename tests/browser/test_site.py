@@ -1,0 +1,67 @@
+"""The site in a real browser: no outside requests, diagrams, offline zip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import outside
+
+pytestmark = pytest.mark.browser
+
+DIAGRAM_PAGE = "topics/time-semantics/"
+SVG_IN_SHADOW = """
+() => (window.__shadowRoots || []).some(r => r.querySelector("svg"))
+"""
+MERMAID_BUNDLE = "assets/vendor/mermaid.min.js"
+
+
+def test_pages_request_nothing_outside_the_site(
+    page: Any, page_requests: list[str], site_url: str
+) -> None:
+    for path in ["", DIAGRAM_PAGE, "reference/streamlab/"]:
+        page.goto(site_url + path, wait_until="networkidle")
+    # Instant navigation: follow an internal link by clicking it.
+    page.goto(site_url, wait_until="networkidle")
+    page.click("article a[href$='topics/time-semantics/']")
+    page.wait_for_function(SVG_IN_SHADOW)
+    assert page_requests, "no requests were recorded"
+    assert outside(page_requests, site_url) == []
+
+
+def test_diagram_renders_and_bundle_loads_only_when_needed(
+    page: Any, page_requests: list[str], site_url: str
+) -> None:
+    page.goto(site_url, wait_until="networkidle")
+    assert not any(MERMAID_BUNDLE in url for url in page_requests)
+    page.goto(site_url + DIAGRAM_PAGE, wait_until="networkidle")
+    page.wait_for_function(SVG_IN_SHADOW)
+    assert any(MERMAID_BUNDLE in url for url in page_requests)
+    text = page.evaluate(
+        "() => window.__shadowRoots.map(r => r.textContent).join(' ')"
+    )
+    assert "Streaming job" in text
+
+
+def search(page: Any, query: str) -> str:
+    page.click("input.md-search__input")
+    page.keyboard.type(query)
+    page.wait_for_selector(".md-search-result__item")
+    return str(page.inner_text(".md-search-result"))
+
+
+def test_search_finds_a_page(page: Any, site_url: str) -> None:
+    page.goto(site_url, wait_until="networkidle")
+    assert "Event time and processing time" in search(page, "watermark")
+
+
+def test_offline_zip_works_from_disk(
+    page: Any, page_requests: list[str], offline_root: Path
+) -> None:
+    index = offline_root / "index.html"
+    page.goto(index.as_uri(), wait_until="load")
+    assert "Event time and processing time" in search(page, "watermark")
+    page.goto((offline_root / "topics/time-semantics.html").as_uri())
+    page.wait_for_function(SVG_IN_SHADOW)
+    assert outside(page_requests, offline_root.parent.as_uri()) == []
