@@ -1,21 +1,22 @@
 """Read the expected output written in a snippet file.
 
-A snippet shows its printed output as ``#>`` comment lines right under the code
-that prints it::
+A snippet shows its printed output as ``# >`` comment lines right under the
+code that prints it::
 
     print(count)
-    #> 3
+    # > 3
 
 ``expected_output`` collects those lines in file order; the test suite runs the
 file and compares its standard output with them, so no output on a page is
-pasted by hand. ``#>`` alone stands for an empty output line.
+pasted by hand. ``# >`` alone stands for an empty output line. ``#>`` is read
+the same way; ``ruff format`` rewrites it to ``# >``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-MARK = "#>"
+MARKS = ("# >", "#>")
 
 
 def expected_output(source: str) -> str:
@@ -23,10 +24,13 @@ def expected_output(source: str) -> str:
     lines = []
     for raw in source.splitlines():
         stripped = raw.strip()
-        if stripped == MARK:
-            lines.append("")
-        elif stripped.startswith(MARK + " "):
-            lines.append(stripped[len(MARK) + 1 :])
+        for mark in MARKS:
+            if stripped == mark:
+                lines.append("")
+                break
+            if stripped.startswith(mark + " "):
+                lines.append(stripped[len(mark) + 1 :])
+                break
     return "".join(line + "\n" for line in lines)
 
 

@@ -19,6 +19,7 @@ events = [
 ]
 # --8<-- [end:events]
 
+
 # --8<-- [start:count]
 def per_minute(times: list[int]) -> list[int]:
     return list(count_tumbling(times, MINUTE).values())
@@ -27,16 +28,18 @@ def per_minute(times: list[int]) -> list[int]:
 by_event_time = per_minute([happened for happened, _ in events])
 by_processing_time = per_minute([arrived for _, arrived in events])
 print("event time:     ", by_event_time)
-#> event time:      [3, 4, 1]
+# > event time:      [3, 4, 1]
 print("processing time:", by_processing_time)
-#> processing time: [2, 5, 1]
+# > processing time: [2, 5, 1]
 # --8<-- [end:count]
 
 # --8<-- [start:replay]
 # Replay the same events a day later, all arriving within one second.
-replayed = [(happened, 86_400_000 + i) for i, (happened, _) in enumerate(events)]
+replayed = [
+    (happened, 86_400_000 + i) for i, (happened, _) in enumerate(events)
+]
 print("event time:     ", per_minute([h for h, _ in replayed]))
-#> event time:      [3, 4, 1]
+# > event time:      [3, 4, 1]
 print("processing time:", per_minute([a for _, a in replayed]))
-#> processing time: [8]
+# > processing time: [8]
 # --8<-- [end:replay]

@@ -67,7 +67,7 @@ def test_included_snippet_is_on_the_page(online_build: Build) -> None:
     assert "by_event_time" in html
     # Section markers are stripped; the asserted output stays visible.
     assert "--8&lt;--" not in html and "[start:" not in html
-    assert "#&gt; event time:      [3, 4, 1]" in html
+    assert "# &gt; event time:      [3, 4, 1]" in html
 
 
 def test_offline_zip_is_deterministic_and_complete(

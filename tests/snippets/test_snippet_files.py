@@ -36,5 +36,8 @@ def test_snippet_runs_and_prints_what_it_shows(path: Path) -> None:
 
 
 def test_expected_output_reads_marks() -> None:
-    source = "print(1)\n#> 1\nx = 2  # not output\n    #> indented\n#>\n"
-    assert expected_output(source) == "1\nindented\n\n"
+    source = (
+        "print(1)\n# > 1\nx = 2  # not output\n    # > indented\n# >\n"
+        "#> old style\n# >not a mark\n"
+    )
+    assert expected_output(source) == "1\nindented\n\nold style\n"
