@@ -35,7 +35,7 @@ def expected_output(source: str) -> str:
 
 
 def snippet_files(root: Path) -> list[Path]:
-    """Every runnable snippet below ``root`` (packages are imported, not run)."""
+    """Every runnable snippet below ``root`` (packages are imported)."""
     return sorted(
         p
         for p in root.rglob("*.py")

@@ -1,4 +1,4 @@
-"""streamlab: small, tested reference implementations of stream-processing ideas.
+"""streamlab: small, tested reference implementations of streaming ideas.
 
 Every module is deterministic (no wall clock, seeded randomness, no network),
 typed (mypy strict) and documented with its time and space complexity. The

@@ -52,6 +52,8 @@ def tumbling(ts: int, size: int, offset: int = 0) -> Window:
         raise ValueError(f"offset must be in [0, {size}), got {offset}")
     start = (ts - offset) // size * size + offset
     return Window(start, start + size)
+
+
 # --8<-- [end:tumbling]
 
 
