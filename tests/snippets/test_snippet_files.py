@@ -32,7 +32,41 @@ def test_snippet_runs_and_prints_what_it_shows(path: Path) -> None:
             runpy.run_path(str(path), run_name="__main__")
     finally:
         sys.argv = argv
-    assert out.getvalue() == expected_output(path.read_text(encoding="utf-8"))
+    mismatch = first_difference(
+        out.getvalue(), expected_output(path.read_text(encoding="utf-8"))
+    )
+    if mismatch:
+        # A short message of our own: pytest's diff of long texts can take
+        # minutes.
+        pytest.fail(f"{path.relative_to(ROOT)}: {mismatch}", pytrace=False)
+
+
+def first_difference(printed: str, shown: str) -> str:
+    """Describe the first line where the output and the marks differ."""
+    got, want = printed.splitlines(), shown.splitlines()
+    for number, (line, mark) in enumerate(zip(got, want, strict=False), 1):
+        if line != mark:
+            return (
+                f"output line {number} is {line!r} but the page shows"
+                f" {mark!r} (fix the '# >' line or the code)"
+            )
+    if len(got) != len(want):
+        return (
+            f"the code prints {len(got)} lines but the page shows"
+            f" {len(want)} '# >' lines"
+        )
+    return ""
+
+
+def test_first_difference_names_the_line() -> None:
+    assert first_difference("a\nb\n", "a\nb\n") == ""
+    assert first_difference("a\nb\n", "a\nc\n") == (
+        "output line 2 is 'b' but the page shows 'c'"
+        " (fix the '# >' line or the code)"
+    )
+    assert first_difference("a\n", "a\nb\n") == (
+        "the code prints 1 lines but the page shows 2 '# >' lines"
+    )
 
 
 def test_expected_output_reads_marks() -> None:
