@@ -39,6 +39,7 @@ def make_zip(build_dir: Path, zip_path: Path) -> int:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, path.read_bytes())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the site is public
         os.replace(tmp, zip_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

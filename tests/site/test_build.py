@@ -77,6 +77,7 @@ def test_offline_zip_is_deterministic_and_complete(
     count = make_zip(offline_build.site, first)
     make_zip(offline_build.site, second)
     assert first.read_bytes() == second.read_bytes()
+    assert first.stat().st_mode & 0o777 == 0o644
     with zipfile.ZipFile(first) as archive:
         names = archive.namelist()
     assert len(names) == count
