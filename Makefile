@@ -13,7 +13,7 @@ LINT_PATHS := snippets scripts tests
 # Material 9.8 prints an end-of-life notice on every build; it is not a warning.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup serve site test lint check browser-deps lock clean
+.PHONY: help setup serve site test lint check check-external-links browser-deps lock clean bench bench-lighthouse
 
 help:
 	@echo "make serve   live preview at http://127.0.0.1:8000"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint    ruff check, ruff format --check, mypy --strict"
 	@echo "make check   validate the content (front matter, sections, snippets)"
 	@echo "make lock    re-resolve requirements.lock from pyproject.toml"
+	@echo "make bench   benchmarks: build time, snippets, Lighthouse (figures)"
 	@echo "make clean   remove builds, caches and the environments"
 
 $(PY_STAMP): requirements.lock
@@ -52,6 +53,10 @@ lint: $(PY_STAMP)
 check: $(PY_STAMP)
 	$(BIN)/python scripts/check_content.py
 
+# Outbound links of the built site: needs the network, so not part of `test`.
+check-external-links: site
+	$(BIN)/python scripts/check_external_links.py site
+
 # In CI the browser tests must run: install Debian's chromium when missing.
 browser-deps:
 	@if [ -n "$$CI" ] && [ "$$CI" != "false" ] && ! command -v chromium >/dev/null 2>&1; then \
@@ -61,6 +66,20 @@ browser-deps:
 
 test: setup browser-deps lint
 	$(BIN)/python -m pytest --cov --cov-report=term-missing:skip-covered
+
+# Benchmarks print figures (README, Performance); no test asserts a time.
+bench: setup bench-lighthouse
+	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_snippets.py
+
+# Lighthouse lives in its own npm folder, installed only for this target.
+LIGHTHOUSE_STAMP := tools/lighthouse/node_modules/.installed
+$(LIGHTHOUSE_STAMP): tools/lighthouse/package-lock.json
+	cd tools/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench-lighthouse: setup $(LIGHTHOUSE_STAMP)
+	$(BIN)/python scripts/bench_lighthouse.py
 
 lock: $(PY_STAMP)
 	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \

@@ -26,8 +26,12 @@ from catalog import (
 INDEX_URI = "questions/index.md"
 #: Marker on the home page replaced by the counts table.
 COUNTS_MARKER = "<!-- catalog:counts -->"
+#: Marker on the home page replaced by the reader's progress per topic.
+PROGRESS_MARKER = "<!-- catalog:progress -->"
 #: Reference pages listed first in the nav, in this order, when they exist.
 REFERENCE_PAGES = ("reference/streamlab.md", "reference/catalog-format.md")
+#: Pages for contributors (how the handbook is built...), listed last.
+CONTRIBUTING_DIR = "contributing"
 CATALOG_VERSION = 1
 
 NavItem: TypeAlias = "str | dict[str, str | list[NavItem]]"
@@ -36,6 +40,12 @@ TYPE_LABELS = {
     "technical": "Technical",
     "system-design": "System design",
     "coding": "Coding",
+}
+#: Values of the index's progress filter (the marks progress.js keeps).
+PROGRESS_LABELS = {
+    "practiced": "Practiced",
+    "review": "Review again",
+    "none": "Not marked",
 }
 
 
@@ -103,7 +113,9 @@ def question_header(question: Question, catalog: Catalog) -> str:
         f"# {question.title}",
         " ".join(badges) + "\n{ .hb-badges }",
         '!!! question "The question"\n\n' + _indent(question.prompt.strip()),
-        " · ".join(meta) + "\n{ .hb-meta }",
+        # data-question marks a question page for practice.js/progress.js.
+        " · ".join(meta)
+        + f'\n{{ .hb-meta data-question="{_attr(question.id)}" }}',
     ]
     related = [catalog.question(r) for r in question.related]
     links = [
@@ -139,11 +151,26 @@ def topic_questions(topic: Topic, catalog: Catalog) -> str:
             for q in group
         ]
         lines.append("")
+    lines += [_progress_summary(questions), ""]
     lines.append(
         "[Open the question index filtered on this topic]"
         f"(../{INDEX_URI}?topic={topic.id})"
     )
     return "\n".join(lines) + "\n"
+
+
+def _progress_summary(
+    questions: tuple[Question, ...], element: str = "p", hidden: bool = True
+) -> str:
+    """An empty element that progress.js fills with the reader's marks on
+    ``questions`` (``hidden`` until then, so that nothing shows without
+    JavaScript)."""
+    ids = _attr(" ".join(q.id for q in questions))
+    return (
+        f'<{element} class="hb-progress-summary"'
+        f' data-progress-questions="{ids}"{" hidden" if hidden else ""}>'
+        f"</{element}>"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -180,6 +207,47 @@ def counts_table(catalog: Catalog) -> str:
         "\n".join(rows)
         + f"\n\n{len(catalog.topics)} of {topics} topics have a page."
         + f" [Browse the questions]({INDEX_URI}).\n"
+    )
+
+
+def topic_progress(catalog: Catalog) -> str:
+    """The reader's progress per topic, for the home page.
+
+    A table of the topics that have questions, whose last cells progress.js
+    fills from the marks kept in the browser; the whole block stays hidden
+    without JavaScript. Empty when there is no question.
+    """
+    used = [t for t in catalog.taxonomy.topic_ids if catalog.questions_on(t)]
+    if not used:
+        return ""
+    rows = ["| Topic | Questions | Your progress |", "|---|--:|---|"]
+    for topic_id in used:
+        questions = catalog.questions_on(topic_id)
+        topic = catalog.topic(topic_id)
+        label = (
+            f"[{_link_text(topic.title)}]({topic.src_uri})"
+            if topic is not None
+            else html.escape(topic_id)
+        )
+        cell = _progress_summary(questions, "span", hidden=False)
+        rows.append(
+            f"| {label.replace('|', '&#124;')} | {len(questions)} | {cell} |"
+        )
+    everything = _progress_summary(catalog.questions, "span", hidden=False)
+    rows.append(
+        f"| **All questions** | {len(catalog.questions)} | {everything} |"
+    )
+    return "\n".join(
+        [
+            '<div class="hb-progress-topics" data-progress-block hidden'
+            " markdown>",
+            "",
+            "Your progress per topic, from the marks kept in this browser:",
+            "",
+            *rows,
+            "",
+            "</div>",
+        ]
     )
 
 
@@ -228,8 +296,13 @@ def _filters(catalog: Catalog) -> str:
             f"{any_option}{_topic_options(catalog)}</select></label>",
             '<label>Text <input type="search" id="filter-text"'
             ' placeholder="Words in title or summary"></label>',
+            '<label>Progress <select id="filter-progress">'
+            f"{any_option}{_options(list(PROGRESS_LABELS.items()))}"
+            "</select></label>",
             '<button type="button" id="filter-reset" class="md-button">'
             "Reset</button>",
+            '<button type="button" id="random-question" class="md-button">'
+            "Random question</button>",
             f'<span id="question-count" aria-live="polite">{total} of'
             f" {total} question{'' if total == 1 else 's'}</span>",
             "</div>",
@@ -243,11 +316,13 @@ def _row(question: Question, catalog: Catalog) -> str:
         [
             f'<tr data-difficulty="{_attr(question.difficulty)}"'
             f' data-type="{_attr(question.type)}"'
+            f' data-id="{_attr(question.id)}"'
             f' data-topics="{_attr(" ".join(question.topics))}" markdown>',
             f'<td markdown="span">[{_link_text(question.title)}]'
             f'({question.id}.md)<br><span class="hb-summary">'
             f"{question.summary}</span></td>",
-            f"<td>{difficulty_label(question.difficulty)}</td>",
+            '<td class="hb-difficulty">'
+            f"{difficulty_label(question.difficulty)}</td>",
             f"<td>{type_label(question.type)}</td>",
             f'<td markdown="span">{topics}</td>',
             "</tr>",
@@ -274,7 +349,8 @@ def index_markdown(catalog: Catalog) -> str:
         [
             '<table id="question-index" markdown>',
             "<thead>",
-            "<tr><th>Question</th><th>Difficulty</th><th>Type</th>"
+            '<tr><th>Question</th><th class="hb-difficulty">Difficulty</th>'
+            "<th>Type</th>"
             "<th>Topics</th></tr>",
             "</thead>",
             "<tbody markdown>",
@@ -329,6 +405,13 @@ def navigation(catalog: Catalog, existing: set[str]) -> list[NavItem]:
     ]
     if reference:
         nav.append({"Reference": reference})
+    contributing: list[NavItem] = [
+        p
+        for p in sorted(existing)
+        if p.startswith(f"{CONTRIBUTING_DIR}/") and p.endswith(".md")
+    ]
+    if contributing:
+        nav.append({"Contributing": contributing})
     return nav
 
 

@@ -8,7 +8,8 @@
   generated page (never written to ``docs/``).
 * ``on_page_markdown`` puts the title, labels and prompt on top of question
   pages, appends the list of questions to topic pages, and replaces
-  ``<!-- catalog:counts -->`` on the home page with the counts.
+  ``<!-- catalog:counts -->`` on the home page with the counts (and
+  ``<!-- catalog:progress -->`` with the reader's progress per topic).
 * ``on_post_build`` writes ``catalog.json`` at the site root, atomically.
 
 The Markdown itself comes from ``scripts/catalog_pages.py``.
@@ -94,7 +95,9 @@ def on_page_markdown(
     loaded = _catalog()
     uri = page.file.src_uri
     if uri == "index.md":
-        return markdown.replace(pages.COUNTS_MARKER, pages.counts_table(loaded))
+        return markdown.replace(
+            pages.COUNTS_MARKER, pages.counts_table(loaded)
+        ).replace(pages.PROGRESS_MARKER, pages.topic_progress(loaded))
     record = loaded.page(uri)
     if record is not None:
         page.meta.setdefault("description", record.summary)

@@ -24,7 +24,7 @@ HOME = "# Home\n\nThe handbook in numbers:\n\n<!-- catalog:counts -->\n"
 def make_site_copy(dest: Path) -> Path:
     """Copy the code and assets to ``dest``; add the valid fixture pages."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ("scripts", "snippets"):
+    for name in ("scripts", "snippets", "overrides"):
         shutil.copytree(ROOT / name, dest / name, ignore=ignore)
     shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(ROOT / "docs" / "assets", dest / "docs" / "assets")

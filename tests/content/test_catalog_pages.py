@@ -215,6 +215,9 @@ def test_navigation(catalog: Catalog) -> None:
         "reference/streamlab.md",
         "reference/zz-extra.md",
         "questions/valid-coding-question.md",
+        "contributing/how-this-handbook-is-built.md",
+        "contributing/a-first-page.md",
+        "contributing/images/not-a-page.png",
     }
     assert navigation(catalog, existing) == [
         {"Home": "index.md"},
@@ -229,6 +232,12 @@ def test_navigation(catalog: Catalog) -> None:
                 "reference/streamlab.md",
                 "reference/catalog-format.md",
                 "reference/zz-extra.md",
+            ]
+        },
+        {
+            "Contributing": [
+                "contributing/a-first-page.md",
+                "contributing/how-this-handbook-is-built.md",
             ]
         },
     ]

@@ -10,7 +10,10 @@
  *
  * It runs on every page load and, with Material's instant navigation, on
  * every page switch (document$). window.handbookIndex.visibleRows() returns
- * the rows currently shown, for other scripts (a random-question button). */
+ * the rows currently shown; handbookIndex.update() filters again after
+ * another script changed the rows (progress.js sets data-progress, the
+ * reader's mark, which the Progress filter reads: "none" when unmarked).
+ * The Random question button opens one of the rows shown. */
 (function () {
   "use strict";
 
@@ -19,6 +22,7 @@
     difficulty: "filter-difficulty",
     type: "filter-type",
     topic: "filter-topic",
+    progress: "filter-progress",
     q: "filter-text",
   };
   var current = null;
@@ -32,6 +36,9 @@
     if (filter.difficulty && data.difficulty !== filter.difficulty) return false;
     if (filter.type && data.type !== filter.type) return false;
     if (filter.topic && words(data.topics || "").indexOf(filter.topic) < 0) {
+      return false;
+    }
+    if (filter.progress && (data.progress || "none") !== filter.progress) {
       return false;
     }
     var text = row.textContent.toLowerCase();
@@ -78,11 +85,12 @@
       controls[key] = document.getElementById(CONTROLS[key]);
     });
     var count = document.getElementById("question-count");
+    var random = document.getElementById("random-question");
     var none = document.getElementById("question-none");
 
     function read() {
       var filter = { text: controls.q ? controls.q.value.trim() : "" };
-      ["difficulty", "type", "topic"].forEach(function (key) {
+      ["difficulty", "type", "topic", "progress"].forEach(function (key) {
         filter[key] = controls[key] ? controls[key].value : "";
       });
       filter.words = words(filter.text);
@@ -97,6 +105,7 @@
         if (!row.hidden) shown += 1;
       });
       if (none) none.hidden = shown > 0;
+      if (random) random.disabled = shown === 0;
       if (count) {
         count.textContent =
           shown + " of " + rows.length + " question" +
@@ -131,8 +140,17 @@
       });
     }
 
+    if (random) {
+      random.addEventListener("click", function () {
+        var shown = window.handbookIndex.visibleRows();
+        var pick = shown[Math.floor(Math.random() * shown.length)];
+        var link = pick && pick.querySelector("a");
+        if (link) link.click(); /* instant navigation follows the click */
+      });
+    }
+
     bar.hidden = false;
-    current = { rows: rows };
+    current = { rows: rows, apply: apply };
     apply(false);
   }
 
@@ -145,6 +163,10 @@
       return current.rows.filter(function (row) {
         return !row.hidden;
       });
+    },
+    /* Filter again, keeping the address, after the rows changed. */
+    update: function () {
+      if (current) current.apply(false);
     },
   };
 
