@@ -27,6 +27,10 @@ import pytest
 from helpers import ROOT, Build
 
 BUDGET = 1.10
+#: The handbook's own scripts (question index, practice mode, progress) put
+#: every page at about x1.175 of Material's JS: the 10% budget is missed (see
+#: the xfail below). This ceiling keeps that from growing unnoticed.
+JS_CEILING = 1.20
 MERMAID_BUNDLE = "assets/vendor/mermaid.min.js"
 MERMAID_LOADER = "assets/javascripts/mermaid-loader.js"
 
@@ -108,7 +112,9 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-def over_budget(site: Path, baseline: Path, kind: str) -> list[str]:
+def over_budget(
+    site: Path, baseline: Path, kind: str, budget: float = BUDGET
+) -> list[str]:
     """Pages whose scripts (``kind`` "JS") or stylesheets ("CSS") exceed
     the baseline's by more than ``BUDGET``, with the figures."""
     index = ("JS", "CSS").index(kind)
@@ -119,10 +125,10 @@ def over_budget(site: Path, baseline: Path, kind: str) -> list[str]:
             weight(baseline, page) if (baseline / page).is_file() else fallback
         )
         ours, theirs = weight(site, page)[index], base[index]
-        if ours > BUDGET * theirs:
+        if ours > budget * theirs:
             found.append(
                 f"{page}: {kind} {ours} bytes, Material's {theirs}"
-                f" (x{ours / theirs:.3f} > x{BUDGET})"
+                f" (x{ours / theirs:.3f} > x{budget})"
             )
     return found
 
@@ -137,7 +143,7 @@ def test_css_stays_within_budget_of_material(
 @pytest.mark.xfail(
     strict=True,
     reason="BUDGET MISSED: every page loads question-index.js, practice.js"
-    " and progress.js (22 KB unminified) on top of Material's 114 KB bundle"
+    " and progress.js (~20 KB unminified) on top of Material's 114 KB bundle"
     " (x1.175); load them only where needed (like mermaid-loader.js) or"
     " minify them, then remove this mark",
 )
@@ -145,6 +151,12 @@ def test_js_stays_within_budget_of_material(
     online_build: Build, baseline: Path
 ) -> None:
     assert over_budget(online_build.site, baseline, "JS") == []
+
+
+def test_js_stays_under_the_ceiling(
+    online_build: Build, baseline: Path
+) -> None:
+    assert over_budget(online_build.site, baseline, "JS", JS_CEILING) == []
 
 
 def test_budget_check_catches_a_heavy_page(tmp_path: Path) -> None:
