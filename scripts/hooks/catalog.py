@@ -18,9 +18,7 @@ The Markdown itself comes from ``scripts/catalog_pages.py``.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -36,6 +34,7 @@ try:
     import catalog
     import catalog_pages as pages
     import check_content
+    import exports
 finally:
     sys.path.remove(SCRIPTS)
 
@@ -112,21 +111,9 @@ def on_page_markdown(
     return markdown
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temp, 0o644)  # mkstemp makes it private; the site is public
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def on_post_build(config: MkDocsConfig) -> None:
     document = pages.catalog_document(_catalog())
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    write_atomically(Path(config.site_dir) / CATALOG_JSON, text)
+    exports.write_atomically(
+        Path(config.site_dir) / CATALOG_JSON, text.encode("utf-8")
+    )

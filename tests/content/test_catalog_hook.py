@@ -6,9 +6,7 @@ contract quickly. The stand-ins carry only what the hook reads.
 
 from __future__ import annotations
 
-import os
 import shutil
-import stat
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -107,21 +105,3 @@ def test_on_page_markdown(docs: Path) -> None:
     other = page("reference/catalog-format.md")
     assert hook.on_page_markdown("Same.\n", other, cfg, files) == "Same.\n"
     assert other.meta == {}
-
-
-def test_write_atomically(tmp_path: Path) -> None:
-    target = tmp_path / "site" / "catalog.json"
-    hook.write_atomically(target, "one")
-    hook.write_atomically(target, "two")
-    assert target.read_text() == "two"
-    assert stat.S_IMODE(target.stat().st_mode) == 0o644
-    assert os.listdir(target.parent) == ["catalog.json"]
-
-
-def test_write_atomically_leaves_nothing_on_failure(tmp_path: Path) -> None:
-    target = tmp_path / "catalog.json"
-    target.write_text("old")
-    with pytest.raises(UnicodeEncodeError):
-        hook.write_atomically(target, "\udcff")
-    assert target.read_text() == "old"
-    assert os.listdir(tmp_path) == ["catalog.json"]
