@@ -6,6 +6,7 @@ Every page opened through ``page`` logs every request it makes; tests read
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -14,6 +15,7 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import Build, require
@@ -105,15 +107,25 @@ def page_requests() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(browser: object, page_requests: list[str]) -> Iterator[object]:
-    context = browser.new_context()  # type: ignore[attr-defined]
+@contextlib.contextmanager
+def open_page(
+    browser: Any, requests: list[str], **context_options: Any
+) -> Iterator[Any]:
+    """A page in a new context that logs every request into ``requests``
+    and fails the test on any JavaScript error."""
+    context = browser.new_context(**context_options)
     context.add_init_script(CAPTURE_SHADOW_ROOTS)
     opened = context.new_page()
     opened.set_default_timeout(15_000)
-    opened.on("request", lambda request: page_requests.append(request.url))
+    opened.on("request", lambda request: requests.append(request.url))
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
     yield opened
     context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(browser: Any, page_requests: list[str]) -> Iterator[Any]:
+    with open_page(browser, page_requests) as opened:
+        yield opened

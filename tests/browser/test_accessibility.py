@@ -83,18 +83,12 @@ def scheme(request: pytest.FixtureRequest) -> str:
 def axe_page(
     browser: Any, scheme: str, page_requests: list[str]
 ) -> Iterator[Any]:
-    from conftest import CAPTURE_SHADOW_ROOTS
+    from conftest import open_page
 
-    context = browser.new_context(bypass_csp=True, color_scheme=scheme)
-    context.add_init_script(CAPTURE_SHADOW_ROOTS)
-    opened = context.new_page()
-    opened.set_default_timeout(15_000)
-    opened.on("request", lambda request: page_requests.append(request.url))
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
+    with open_page(
+        browser, page_requests, bypass_csp=True, color_scheme=scheme
+    ) as opened:
+        yield opened
 
 
 def serious(violations: list[dict[str, Any]]) -> list[str]:
