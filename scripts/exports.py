@@ -8,9 +8,10 @@ Everything comes from the question pages (front matter through
   question (front: labels and prompt; back: short answer and a link to the
   page), tagged ``topic::<id>``, ``difficulty::<level>`` and ``type::<type>``;
 * ``questions_csv``: the same questions as CSV, one row each;
-* ``print_markdown``: one page holding every question, headings demoted one
-  level and given ids prefixed with the question id, so that they stay
-  unique;
+* ``print_markdown`` and ``print_html``: one page holding every question,
+  put together from the HTML already rendered for each question page
+  (nothing is converted twice), headings demoted one level and ids prefixed
+  with the question id, so that they stay unique;
 * ``whats_new_markdown`` and ``atom_feed``: the questions most recently
   added or reviewed (``last_reviewed``, newest first).
 
@@ -53,9 +54,8 @@ from xml.etree import ElementTree
 import genanki  # type: ignore[import-untyped]
 import markdown  # type: ignore[import-untyped]
 from catalog import Catalog, Page, Question, parse_page
-from catalog_pages import difficulty_label, question_header, type_label
+from catalog_pages import difficulty_label, type_label
 from check_content import scan
-from markdown.extensions.toc import slugify  # type: ignore[import-untyped]
 from markdown.treeprocessors import (  # type: ignore[import-untyped]
     Treeprocessor,
 )
@@ -94,8 +94,13 @@ EPOCH = date(2000, 1, 1)
 
 _ATX = re.compile(r"^(#{1,6})(?!#)[ \t]*(.*?)[ \t#]*$")
 _ATTRS = re.compile(r"[ \t]*\{[^{}]*\}[ \t]*$")
-_FRAGMENT_LINK = re.compile(r"\]\(#")
-_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+#: Attributes that name an element of the page (prefixed on the print page).
+_ID_ATTR = re.compile(
+    r'(\s(?:id|for|name|aria-controls|aria-labelledby|aria-describedby)=")'
+)
+_FRAGMENT_HREF = re.compile(r'(\shref="#)')
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+_TITLE = re.compile(r"<h1\b[^>]*>.*?</h1>\s*", re.S)
 
 
 class ExportError(ValueError):
@@ -163,44 +168,6 @@ def section(page: Page, title: str) -> str:
 def short_answer(page: Page) -> str:
     """The ``## Short answer`` section of a question page, as Markdown."""
     return section(page, SHORT_ANSWER)
-
-
-def demoted_body(page: Page, prefix: str, used: set[str]) -> str:
-    """The body of ``page`` one heading level down, for the print page.
-
-    Each heading becomes ATX, one level deeper (at most 6), with the id
-    ``<prefix>--<slug>`` (``_2``, ``_3``... when already in ``used``, which
-    collects them). Same-page links ``](#x)`` become ``](#<prefix>--x)`` and
-    footnote labels ``[^x]`` become ``[^<prefix>-x]``, outside code, so that
-    pages put together do not collide.
-    """
-    lines = list(page.lines)
-    masked = scan(page).masked
-    for number in range(page.body_start - 1, len(lines)):
-        outside_code = masked[number]  # code blanked out
-        if _FRAGMENT_LINK.search(outside_code):
-            lines[number] = _FRAGMENT_LINK.sub(f"](#{prefix}--", lines[number])
-        if _FOOTNOTE.search(outside_code):
-            lines[number] = _FOOTNOTE.sub(rf"[^{prefix}-\1]", lines[number])
-    for heading in _headings(page):
-        text = page.lines[heading.index]
-        match = _ATX.match(text)
-        title = _ATTRS.sub("", match[2] if match else text).strip()
-        anchor = _unique(f"{prefix}--{slugify(title, '-')}", used)
-        level = "#" * min(heading.level + 1, 6)
-        lines[heading.index] = f"{level} {title} {{ #{anchor} }}"
-        if heading.setext:
-            lines[heading.index + 1] = ""
-    return "\n".join(lines[page.body_start - 1 :]).strip("\n") + "\n"
-
-
-def _unique(anchor: str, used: set[str]) -> str:
-    candidate, n = anchor, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{anchor}_{n}"
-    used.add(candidate)
-    return candidate
 
 
 # --------------------------------------------------------------------------
@@ -443,34 +410,74 @@ def short_answers(catalog: Catalog) -> dict[str, str]:
 # --------------------------------------------------------------------------
 
 
-def print_markdown(catalog: Catalog) -> str:
-    """The printable page: every question, in catalog order, in full.
+#: Where ``print_html`` goes on the printable page (raw HTML, kept as is).
+PRINT_SLOT = '<div class="hb-print-slot"></div>'
 
-    Each question gets a level-2 heading with its id as anchor, its labels,
-    prompt and review line (as on its page), then its body with headings
-    one level down. Snippet includes are left as written (their paths do
-    not depend on the page). The page stays out of the search index.
+
+def print_markdown(catalog: Catalog) -> str:
+    """The printable page's Markdown: title, introduction and a slot.
+
+    The questions themselves are filled in by ``fill_print_page`` from the
+    HTML rendered for each question page, once all pages are rendered. The
+    page stays out of the search index.
     """
-    used = {q.id for q in catalog.questions}
-    parts = [
-        "---\nsearch:\n  exclude: true\nhide:\n  - toc\n---",
-        "# The whole question bank",
-        f"All {len(catalog.questions)} questions with their answers on one"
-        " page, easiest first, ready to print or save as PDF from the"
-        " browser's print dialog. Navigation is left out of the print and"
-        ' every answer is expanded.\n{ .hb-print-intro data-print-bank="" }',
-    ]
-    for question in catalog.questions:
-        header = question_header(question, catalog)
-        first, _, rest = header.partition("\n\n")
-        if first != f"# {question.title}":  # pragma: no cover - guard
-            raise ExportError(f"unexpected question header: {first!r}")
-        body = demoted_body(parse_page(question.path), question.id, used)
-        parts.append(
-            f"## {question.title} {{ #{question.id} .hb-print-question }}"
-            f"\n\n{rest.strip()}\n\n{body.strip()}"
+    return (
+        "\n\n".join(
+            [
+                "---\nsearch:\n  exclude: true\nhide:\n  - toc\n---",
+                "# The whole question bank",
+                f"All {len(catalog.questions)} questions with their answers on"
+                " one page, easiest first, ready to print or save as PDF from"
+                " the browser's print dialog. Navigation is left out of the"
+                " print and every answer is expanded.\n"
+                '{ .hb-print-intro data-print-bank="" }',
+                PRINT_SLOT,
+            ]
         )
-    return "\n\n".join(parts) + "\n"
+        + "\n"
+    )
+
+
+def print_html(question: Question, rendered: str) -> str:
+    """One question's rendered page as a section of the printable page.
+
+    ``rendered`` is the page's content (Markdown converted, before the
+    theme's template). The page's title (its ``<h1>``) becomes
+    ``<h2 id="<question id>">``; every other heading goes one level down
+    (at most ``<h6>``); every id,
+    label target, radio-group name, ARIA reference and same-page link gets
+    the prefix ``<question id>--``, so that pages put together do not
+    collide. Code is HTML-escaped by then, so it is left alone.
+
+    Raises:
+        ExportError: if ``html`` has no ``<h1>`` title.
+    """
+    title = _TITLE.search(rendered)
+    if title is None:
+        raise ExportError(f"{question.path}: rendered page has no <h1> title")
+    body = rendered[title.end() :]
+    body = _ID_ATTR.sub(rf"\g<1>{question.id}--", body)
+    body = _FRAGMENT_HREF.sub(rf"\g<1>{question.id}--", body)
+    body = _HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}", body)
+    heading = (
+        f'<h2 class="hb-print-question" id="{question.id}">'
+        f"{html.escape(question.title, quote=False)}"
+        f'<a class="headerlink" href="#{question.id}" title="Permanent link">'
+        "&para;</a></h2>"
+    )
+    return f"{heading}\n{body.strip()}\n"
+
+
+def fill_print_page(content: str, questions: list[tuple[Question, str]]) -> str:
+    """The printable page's HTML with every question in its slot.
+
+    Raises:
+        ExportError: if the page has lost its slot.
+    """
+    if content.count(PRINT_SLOT) != 1:
+        raise ExportError(f"{PRINT_URI}: the page must hold {PRINT_SLOT} once")
+    sections = "\n".join(print_html(q, page) for q, page in questions)
+    return content.replace(PRINT_SLOT, sections)
 
 
 def recent(catalog: Catalog, limit: int = RECENT_LIMIT) -> list[Question]:

@@ -7,6 +7,9 @@ the content by then. The work itself is in ``scripts/exports.py``.
   (a question without one stops the build, naming the page).
 * ``on_files`` adds two generated pages: ``questions/print.md`` (the whole
   bank, printable) and ``whats-new.md``.
+* ``on_page_content`` keeps each question page's rendered HTML, and
+  ``on_page_context`` (which MkDocs calls once every page is rendered) fills
+  the printable page with it: no question is converted twice.
 * ``on_page_markdown`` puts the links to the downloads on the home page (in
   place of ``<!-- exports:downloads -->``) and under the question index.
 * ``on_post_build`` writes ``downloads/flashcards.apkg``,
@@ -18,6 +21,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -36,6 +40,7 @@ finally:
     sys.path.remove(SCRIPTS)
 
 DOWNLOADS_MARKER = "<!-- exports:downloads -->"
+QUESTIONS_DIR = "questions/"
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class State:
 
 
 _state: dict[str, State] = {}
+#: Rendered content of the question pages of this build, by source URI.
+_rendered: dict[str, str] = {}
 
 
 def _loaded() -> State:
@@ -69,6 +76,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"exports hook: {error}") from None
     site = exports.Site(config.site_url, config.use_directory_urls)
     _state["state"] = State(loaded, answers, site)
+    _rendered.clear()
     return config
 
 
@@ -101,6 +109,43 @@ def on_page_markdown(
         links = exports.downloads_markdown(uri, config.use_directory_urls)
         return markdown.rstrip("\n") + "\n\n" + links
     return markdown
+
+
+def on_page_content(
+    html: str, page: Page, config: MkDocsConfig, files: Files
+) -> str:
+    if page.file.src_uri.startswith(QUESTIONS_DIR):
+        _rendered[page.file.src_uri] = html
+    return html
+
+
+def on_page_context(
+    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: object
+) -> dict[str, Any]:
+    if page.file.src_uri != exports.PRINT_URI:
+        return context
+    questions = _loaded().catalog.questions
+    missing = [q.src_uri for q in questions if q.src_uri not in _rendered]
+    if missing:
+        raise PluginError(
+            f"exports hook: {exports.PRINT_URI} needs the rendered pages of"
+            f" {', '.join(missing)} (do not build with --dirty)"
+        )
+    depth = page.url.count("/")
+    for question in questions:
+        if question.url.count("/") != depth:  # pragma: no cover - guard
+            raise PluginError(
+                f"exports hook: {question.src_uri} is not beside"
+                f" {exports.PRINT_URI}; its relative links would break"
+            )
+    try:
+        page.content = exports.fill_print_page(
+            page.content or "",
+            [(q, _rendered[q.src_uri]) for q in questions],
+        )
+    except exports.ExportError as error:
+        raise PluginError(f"exports hook: {error}") from None
+    return context
 
 
 def on_post_build(config: MkDocsConfig) -> None:

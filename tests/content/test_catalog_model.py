@@ -245,3 +245,23 @@ def test_load_catalog_rejects_invalid_pages(
     page.write_text(page.read_text().replace(old, new, 1))
     with pytest.raises(CatalogError, match=match):
         load_catalog(docs)
+
+
+def test_parse_page_sees_a_changed_file(tmp_path: Path) -> None:
+    # Pages are parsed once per process and file version: ``mkdocs serve``
+    # must still see an edit.
+    path = tmp_path / "page.md"
+    path.write_text("---\nid: one\n---\nBody.\n", encoding="utf-8")
+    first = parse_page(path)
+    assert parse_page(path) is first
+    path.write_text("---\nid: two, longer\n---\nBody.\n", encoding="utf-8")
+    assert parse_page(path).meta["id"] == "two, longer"
+
+
+def test_yaml_errors_are_worded_by_the_pure_loader(tmp_path: Path) -> None:
+    # LibYAML refuses the text first; the message must still be PyYAML's.
+    path = tmp_path / "page.md"
+    path.write_text("---\nid: [unclosed\n---\n", encoding="utf-8")
+    with pytest.raises(PageError) as error:
+        parse_page(path)
+    assert "invalid YAML: expected ',' or ']'" in str(error.value)

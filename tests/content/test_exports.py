@@ -132,40 +132,43 @@ def test_missing_section_is_an_error(tmp_path: Path) -> None:
         exports.short_answer(page)
 
 
-def test_demoted_body_gives_unique_prefixed_ids(tmp_path: Path) -> None:
-    body = (
-        "## Short answer\n\n"
-        "See [below](#details) and a note[^1].\n\n"
-        "Setext heading\n"
-        "--------------\n\n"
-        "### Details\n\n"
-        "### Details\n\n"
-        "```python\n# not a heading\nx = '](#keep)' + '[^2]'\n```\n\n"
-        "[^1]: The note.\n"
+RENDERED = (
+    '<h1 id="the-title">The title<a class="headerlink" href="#the-title">'
+    "&para;</a></h1>\n"
+    '<p class="hb-meta" data-question="q">Applies to: all</p>\n'
+    '<h2 id="short-answer">Short answer</h2>\n'
+    '<p>See <a href="#details">below</a> and <a href="../other/">x</a>.</p>\n'
+    '<div class="tabbed-set" data-tabs="1:2"><input checked="checked"'
+    ' id="__tabbed_1_1" name="__tabbed_1" type="radio" />'
+    '<label for="__tabbed_1_1">A</label></div>\n'
+    "<h5>Five</h5><h6>Six</h6>\n"
+    "<pre><code>&lt;h2 id=&quot;keep&quot;&gt; href=&quot;#keep&quot;"
+    "</code></pre>\n"
+)
+
+
+def test_print_html_demotes_and_prefixes(docs: Path) -> None:
+    question = load_catalog(docs).questions[0]
+    text = exports.print_html(question, RENDERED)
+    q = question.id
+    assert text.startswith(
+        f'<h2 class="hb-print-question" id="{q}">{question.title}'
     )
-    page = parse_page(write_page(tmp_path, body))
-    used = {"q"}
-    text = exports.demoted_body(page, "q", used)
-    assert text.splitlines()[0] == "### Short answer { #q--short-answer }"
-    assert "### Setext heading { #q--setext-heading }" in text
-    assert "#### Details { #q--details }" in text
-    assert "#### Details { #q--details_2 }" in text
-    assert "See [below](#q--details) and a note[^q-1]." in text
-    assert "[^q-1]: The note." in text
-    # Code is left alone.
-    assert "# not a heading\nx = '](#keep)' + '[^2]'" in text
-    assert used == {
-        "q",
-        "q--short-answer",
-        "q--setext-heading",
-        "q--details",
-        "q--details_2",
-    }
+    assert "<h1" not in text and "the-title" not in text
+    assert f'<h3 id="{q}--short-answer">Short answer</h3>' in text
+    assert f'<a href="#{q}--details">below</a>' in text
+    assert '<a href="../other/">x</a>' in text  # other pages: as they were
+    assert f'id="{q}--__tabbed_1_1" name="{q}--__tabbed_1"' in text
+    assert f'<label for="{q}--__tabbed_1_1">' in text
+    assert "<h6>Five</h6><h6>Six</h6>" in text  # no level below six
+    # Code is escaped HTML by then: left as it was.
+    assert "&lt;h2 id=&quot;keep&quot;&gt; href=&quot;#keep&quot;" in text
 
 
-def test_deepest_headings_stay_at_level_six(tmp_path: Path) -> None:
-    page = parse_page(write_page(tmp_path, "###### Deep\n"))
-    assert exports.demoted_body(page, "p", set()).startswith("###### Deep ")
+def test_print_html_needs_a_title(docs: Path) -> None:
+    question = load_catalog(docs).questions[0]
+    with pytest.raises(exports.ExportError, match="no <h1> title"):
+        exports.print_html(question, "<p>No title.</p>")
 
 
 # --------------------------------------------------------------------------
@@ -351,21 +354,24 @@ def test_print_page_holds_every_question_with_unique_ids(
     text = exports.print_markdown(catalog)
     front, body = text.split("\n---\n", 1)
     assert "search:\n  exclude: true" in front
-    # Snippet includes stay as written: their paths do not depend on the page.
-    assert '--8<-- "tests/content/fixtures/snippets/demo.py:core"' in body
-    html = html_of(body)
+    page = html_of(body)
+    assert 'data-print-bank=""' in page
+    # Each question as its own page renders it, headings included.
+    rendered = [
+        (q, html_of(f"# {q.title}\n\n## Short answer\n\n## Same\n"))
+        for q in catalog.questions
+    ]
+    html = exports.fill_print_page(page, rendered)
+    assert exports.PRINT_SLOT not in html
     ids = ids_in(html)
     assert len(ids) == len({i for _, i in ids})
     headings = [i for tag, i in ids if tag == "h2"]
     assert headings == [q.id for q in catalog.questions]
     for question in catalog.questions:
         assert ("h3", f"{question.id}--short-answer") in ids
-        assert question.prompt.split(",")[0] in html
-    assert ("h4", f"{CODING}--how") in ids
-    assert 'data-print-bank=""' in html
     assert html.count('class="hb-print-question"') == 2
-    # The fenced "# Not an H1 either" stays code.
-    assert "<h1>Not an H1 either" not in html
+    with pytest.raises(exports.ExportError, match="hb-print-slot"):
+        exports.fill_print_page("<p>slot lost</p>", rendered)
 
 
 def test_recent_is_newest_first_then_by_title(catalog: Catalog) -> None:
