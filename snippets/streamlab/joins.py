@@ -20,9 +20,20 @@ Three building blocks:
   remote-lookup variant: expire-after-write TTL, LRU bound, hit/miss/expiry
   counts. A value it returns is never older than the TTL, and may be that old.
 
-``Record`` and ``Joined`` are the shared vocabulary for joins in
-this module; windowed stream-stream and interval joins can be added next to
-``StreamTableJoin`` with the same input and output types.
+Stream-stream and point-in-time joins:
+
+* ``WindowJoin`` joins two keyed streams on tumbling event-time windows
+  (``streamlab.windows``); ``IntervalJoin`` joins them when the right
+  record's time lies within ``[left + lower, left + upper]``, as Flink's
+  interval join. Both buffer the two sides, emit each ``Pair`` once, drop
+  state when the watermark says no partner can come, and report records
+  behind the watermark as late instead of joining them.
+* ``as_of_join`` matches each event with the latest version of its key at
+  or before its time, with an optional maximum staleness: the join that
+  builds point-in-time-correct training rows from a feature log.
+
+``Record`` is the input of every join here; ``Joined``, ``Pair`` and
+``AsOf`` are the outputs of the stream-table, stream-stream and as-of joins.
 """
 
 from __future__ import annotations
@@ -34,6 +45,9 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Generic, Protocol, TypeVar
+
+from streamlab.watermarks import MIN_WATERMARK
+from streamlab.windows import TumblingWindows, Window
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -611,3 +625,376 @@ class TTLCache(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+# ---------------------------------------------------------------------------
+# Stream-stream joins: tumbling-window join and interval join
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pair(Generic[K, L, R]):
+    """One output of a stream-stream join: a left and a right record.
+
+    Attributes:
+        left: the record from the left input.
+        right: the record from the right input, with the same key.
+        window: the window both fall in (window join), ``None`` for an
+            interval join.
+    """
+
+    left: Record[K, L]
+    right: Record[K, R]
+    window: Window | None = None
+
+    @property
+    def key(self) -> K:
+        """The join key, shared by both records."""
+        return self.left.key
+
+    @property
+    def ts(self) -> int:
+        """Event time of the output.
+
+        The window's last millisecond for a window join, the later of the
+        two records' times for an interval join, as Flink assigns them.
+        """
+        if self.window is not None:
+            return self.window.end - 1
+        return max(self.left.ts, self.right.ts)
+
+
+class _Buffer(Generic[K, V]):
+    """One side's records per group, by event time, each with an expiry.
+
+    A group is the join key (interval join) or a (key, window) pair (window
+    join). ``expire(w)`` drops every record whose expiry is ``<= w``.
+    Records of a group are kept sorted by (event time, arrival), so a range
+    lookup is a binary search.
+
+    Time: add O(log n + g), range O(log g + r), expiry O(log n + g) per
+    record dropped, for n records kept, g of them in the group, r returned.
+    Space: O(n).
+    """
+
+    def __init__(self) -> None:
+        self._groups: dict[Hashable, list[tuple[int, int]]] = {}
+        self._records: dict[int, Record[K, V]] = {}
+        self._expiry: list[tuple[int, int, Hashable]] = []
+        self._seq = 0
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def add(self, group: Hashable, record: Record[K, V], expires: int) -> None:
+        self._seq += 1
+        entry = (record.ts, self._seq)
+        times = self._groups.setdefault(group, [])
+        times.insert(bisect_right(times, entry), entry)
+        self._records[self._seq] = record
+        heapq.heappush(self._expiry, (expires, self._seq, group))
+
+    def between(self, group: Hashable, lo: int, hi: int) -> list[Record[K, V]]:
+        """Records of ``group`` with ``lo <= ts <= hi``, oldest first."""
+        times = self._groups.get(group, [])
+        i = bisect_left(times, (lo, 0))
+        j = bisect_left(times, (hi + 1, 0))
+        return [self._records[seq] for _, seq in times[i:j]]
+
+    def records(self) -> list[Record[K, V]]:
+        """Every record kept, in arrival order."""
+        return [self._records[seq] for seq in sorted(self._records)]
+
+    def expire(self, watermark: int) -> int:
+        """Drop the records whose expiry the watermark reached; count them."""
+        dropped = 0
+        while self._expiry and self._expiry[0][0] <= watermark:
+            _, seq, group = heapq.heappop(self._expiry)
+            record = self._records.pop(seq)
+            times = self._groups[group]
+            del times[bisect_left(times, (record.ts, seq))]
+            if not times:
+                del self._groups[group]
+            dropped += 1
+        return dropped
+
+
+# --8<-- [start:window_join]
+class WindowJoin(Generic[K, L, R]):
+    """Inner join of two keyed streams on tumbling event-time windows.
+
+    A left and a right record join when they have the same key and fall in
+    the same window ``[start, end)`` (``streamlab.windows.tumbling``, so a
+    record exactly on a boundary belongs to the later window). The pair is
+    emitted as soon as its second record arrives: a symmetric hash join per
+    (key, window), each pair exactly once. (Flink's window join emits the
+    pairs when the window fires instead, all at once.)
+
+    Watermarks close windows, with the rules of ``WindowedAggregation``: a
+    window is closed once the watermark reaches ``end - 1 +
+    allowed_lateness``; its state on both sides is then dropped, and a
+    record that arrives for a closed window is not joined but appended to
+    ``late_left`` or ``late_right``. A record behind the watermark whose
+    window is still open (within the allowed lateness) joins normally.
+
+    Time per record: O(log n + g + p) for n records kept, g of them in its
+    (key, window) and p pairs emitted; per watermark O(log n + g) for each
+    record dropped. Space: the records of the open windows, so about
+    ``rate * (size + allowed_lateness + watermark delay)`` per side.
+
+    Args:
+        size: window length, positive.
+        offset: alignment of the windows, ``0 <= offset < size``.
+        allowed_lateness: how long after it closes on time a window still
+            accepts records, ``>= 0``.
+
+    Raises:
+        ValueError: on an invalid size, offset or lateness.
+    """
+
+    def __init__(
+        self, size: int, *, offset: int = 0, allowed_lateness: int = 0
+    ) -> None:
+        if allowed_lateness < 0:
+            raise ValueError(
+                f"allowed_lateness must be >= 0, got {allowed_lateness}"
+            )
+        self.windows = TumblingWindows(size, offset)  # validates both
+        self.allowed_lateness = allowed_lateness
+        self.watermark = MIN_WATERMARK
+        self.late_left: list[Record[K, L]] = []
+        self.late_right: list[Record[K, R]] = []
+        self._left: _Buffer[K, L] = _Buffer()
+        self._right: _Buffer[K, R] = _Buffer()
+
+    @property
+    def state_size(self) -> int:
+        """Records kept on both sides together."""
+        return len(self._left) + len(self._right)
+
+    def cleanup_time(self, window: Window) -> int:
+        """The watermark at which ``window`` closes and its state goes."""
+        return window.end - 1 + self.allowed_lateness
+
+    def on_left(self, record: Record[K, L]) -> list[Pair[K, L, R]]:
+        """Add a left record; return the pairs it completes."""
+        (window,) = self.windows.assign(record.ts)
+        cleanup = self.cleanup_time(window)
+        if cleanup <= self.watermark:
+            self.late_left.append(record)
+            return []
+        group = (record.key, window)
+        self._left.add(group, record, cleanup)
+        rights = self._right.between(group, window.start, window.end - 1)
+        return [Pair(record, right, window) for right in rights]
+
+    def on_right(self, record: Record[K, R]) -> list[Pair[K, L, R]]:
+        """Add a right record; return the pairs it completes."""
+        (window,) = self.windows.assign(record.ts)
+        cleanup = self.cleanup_time(window)
+        if cleanup <= self.watermark:
+            self.late_right.append(record)
+            return []
+        group = (record.key, window)
+        self._right.add(group, record, cleanup)
+        lefts = self._left.between(group, window.start, window.end - 1)
+        return [Pair(left, record, window) for left in lefts]
+
+    def on_watermark(self, watermark: int) -> int:
+        """Advance event time; drop closed windows, return records dropped.
+
+        A watermark that does not move forward is ignored.
+        """
+        if watermark <= self.watermark:
+            return 0
+        self.watermark = watermark
+        return self._left.expire(watermark) + self._right.expire(watermark)
+
+
+# --8<-- [end:window_join]
+
+
+# --8<-- [start:interval_join]
+class IntervalJoin(Generic[K, L, R]):
+    """Flink's interval join: ``l.ts + lower <= r.ts <= l.ts + upper``.
+
+    A left record ``l`` and a right record ``r`` with the same key join when
+    ``r.ts`` lies in ``[l.ts + lower, l.ts + upper]``, both bounds
+    inclusive; ``lower`` may be negative (a right record before the left
+    one). Both sides are buffered and each pair is emitted once, when its
+    second record arrives. It is an inner join, as Flink's DataStream
+    ``intervalJoin(...).between(lower, upper)``.
+
+    The watermark ``w`` (the minimum of both inputs' watermarks) promises
+    that no record with ``ts <= w`` is still to come, so:
+
+    * a record with ``ts <= w`` is late: not joined, appended to
+      ``late_left`` or ``late_right`` (Flink's side outputs for late data);
+    * a left record can meet future right records only while
+      ``l.ts + upper > w``, a right record future left records only while
+      ``r.ts - lower > w``: past that, the watermark drops it.
+
+    Flink counts a record as late only when ``ts < w`` and prunes on the
+    same bounds, so a record exactly at the watermark is accepted there but
+    may miss partners already pruned; treating it as late keeps this join
+    exact: every pair of records that are not late is emitted.
+
+    Time per record: O(log n + g + p) for n records kept, g of them under
+    the key and p pairs emitted; per watermark O(log n + g) per record
+    dropped. Space: about ``rate * (upper - lower + watermark delay)``
+    records, whatever the stream's length.
+
+    Raises:
+        ValueError: if ``lower > upper``.
+    """
+
+    def __init__(self, lower: int, upper: int) -> None:
+        if lower > upper:
+            raise ValueError(f"lower {lower} must be <= upper {upper}")
+        self.lower = lower
+        self.upper = upper
+        self.watermark = MIN_WATERMARK
+        self.late_left: list[Record[K, L]] = []
+        self.late_right: list[Record[K, R]] = []
+        self._left: _Buffer[K, L] = _Buffer()
+        self._right: _Buffer[K, R] = _Buffer()
+
+    @property
+    def state_size(self) -> int:
+        """Records kept on both sides together."""
+        return len(self._left) + len(self._right)
+
+    def buffered(self) -> tuple[list[Record[K, L]], list[Record[K, R]]]:
+        """The records kept now, left and right, in arrival order."""
+        return self._left.records(), self._right.records()
+
+    def on_left(self, record: Record[K, L]) -> list[Pair[K, L, R]]:
+        """Add a left record; return the pairs it forms with buffered rights."""
+        if record.ts <= self.watermark:
+            self.late_left.append(record)
+            return []
+        lo, hi = record.ts + self.lower, record.ts + self.upper
+        pairs = [
+            Pair(record, right)
+            for right in self._right.between(record.key, lo, hi)
+        ]
+        if hi > self.watermark:  # a future right record may still match
+            self._left.add(record.key, record, expires=hi)
+        return pairs
+
+    def on_right(self, record: Record[K, R]) -> list[Pair[K, L, R]]:
+        """Add a right record; return the pairs it forms with buffered lefts."""
+        if record.ts <= self.watermark:
+            self.late_right.append(record)
+            return []
+        lo, hi = record.ts - self.upper, record.ts - self.lower
+        pairs = [
+            Pair(left, record)
+            for left in self._left.between(record.key, lo, hi)
+        ]
+        if hi > self.watermark:  # a future left record may still match
+            self._right.add(record.key, record, expires=hi)
+        return pairs
+
+    def on_watermark(self, watermark: int) -> int:
+        """Advance event time; drop records that can no longer match.
+
+        Returns how many were dropped. A watermark that does not move
+        forward is ignored.
+        """
+        if watermark <= self.watermark:
+            return 0
+        self.watermark = watermark
+        return self._left.expire(watermark) + self._right.expire(watermark)
+
+
+# --8<-- [end:interval_join]
+
+
+# ---------------------------------------------------------------------------
+# As-of (point-in-time) join
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AsOf(Generic[K, L, R]):
+    """One row of an as-of join.
+
+    Attributes:
+        event: the probe event.
+        version: the latest version of its key at or before ``event.ts``,
+            ``None`` if there is none or it is too stale.
+        stale: a version existed but was older than the maximum staleness,
+            so it was not used.
+    """
+
+    event: Record[K, L]
+    version: Record[K, R] | None
+    stale: bool = False
+
+    @property
+    def value(self) -> R | None:
+        """The joined value, ``None`` when nothing matched."""
+        return None if self.version is None else self.version.value
+
+    @property
+    def age(self) -> int | None:
+        """How old the joined version was at the event's time."""
+        return None if self.version is None else self.event.ts - self.version.ts
+
+
+# --8<-- [start:as_of_join]
+def as_of_join(
+    events: Iterable[Record[K, L]],
+    versions: Iterable[Record[K, R]],
+    *,
+    max_staleness: int | None = None,
+) -> list[AsOf[K, L, R]]:
+    """Join each event with the latest version of its key as of its time.
+
+    For an event at ``t`` the match is the version of the same key with the
+    largest ``ts <= t``: a version stamped exactly ``t`` counts, one after
+    ``t`` never does, so no value from the future leaks in (point-in-time
+    correctness). Of several versions with the same key and time the last
+    one given wins. With ``max_staleness``, a version older than
+    ``t - max_staleness`` is not used (``stale`` is set): a feature that has
+    not been refreshed for that long counts as missing. This is the join
+    that builds training rows from labelled events and a feature log, and
+    Flink SQL's ``FOR SYSTEM_TIME AS OF`` on an event-time attribute.
+
+    Which time a version carries is the caller's choice, and the important
+    one: to reproduce what a model could see online, stamp each feature
+    value with the time it became available, not the time it describes.
+
+    Sort-merge: both inputs are sorted by time once, then swept together
+    keeping the latest version per key. Time O((n + m) log(n + m)) for n
+    events and m versions; space O(n + k) beyond the sorted copies, for k
+    keys. Rows come back in the order of ``events``.
+
+    Raises:
+        ValueError: if ``max_staleness`` is negative.
+    """
+    if max_staleness is not None and max_staleness < 0:
+        raise ValueError(f"max_staleness must be >= 0, got {max_staleness}")
+    probes = sorted(enumerate(events), key=lambda p: p[1].ts)
+    table = sorted(versions, key=lambda v: v.ts)  # stable: last given wins
+    latest: dict[K, Record[K, R]] = {}
+    rows: dict[int, AsOf[K, L, R]] = {}
+    i = 0
+    for index, event in probes:
+        while i < len(table) and table[i].ts <= event.ts:
+            latest[table[i].key] = table[i]
+            i += 1
+        version = latest.get(event.key)
+        if version is None:
+            rows[index] = AsOf(event, None)
+        elif max_staleness is not None and (
+            event.ts - version.ts > max_staleness
+        ):
+            rows[index] = AsOf(event, None, stale=True)
+        else:
+            rows[index] = AsOf(event, version)
+    return [rows[index] for index in range(len(rows))]
+
+
+# --8<-- [end:as_of_join]
