@@ -1,5 +1,6 @@
 """Log compaction: latest value per key, tombstones, and a lagging reader."""
 
+from streamlab.compaction import CompactedPartition, replay
 from streamlab.log import DAY_MS, CommitLog
 
 # --8<-- [start:compact]
@@ -44,3 +45,47 @@ for r in cache.poll():
 print(view)
 # > {'u1': 'platinum', 'u2': 'free', 'u3': 'free'}
 # --8<-- [end:tombstone]
+
+# --8<-- [start:cleaner]
+# Segments of 3 records; the cleaner leaves anything younger than 1 hour.
+part = CompactedPartition[str](segment_records=3, min_compaction_lag_ms=HOUR)
+writes = [
+    ("u1", "free"),
+    ("u2", "free"),
+    ("u1", "gold"),
+    ("u3", "free"),
+    ("u2", None),  # tombstone: u2 deleted their account
+    ("u1", "platinum"),
+    ("u3", "gold"),  # lands in the active segment
+]
+for minute, (user, tier) in enumerate(writes):
+    part.append(user, tier, timestamp=minute * 60_000)
+
+
+def show(p: CompactedPartition[str]) -> list[list[str]]:
+    return [[f"{r.offset}:{r.key}" for r in s.records] for s in p.segments]
+
+
+print(show(part))
+# > [['0:u1', '1:u2', '2:u1'], ['3:u3', '4:u2', '5:u1'], ['6:u3']]
+print(part.first_uncleanable_offset(now=30 * 60_000))  # all too young
+# > 0
+now = 2 * HOUR
+print(part.dirty_ratio(now), part.clean(now).removed)
+# > 1.0 3
+print(show(part))
+# > [['3:u3', '4:u2', '5:u1'], ['6:u3']]
+tomb = part.read(4)[0]
+print(tomb.key, tomb.value, tomb.delete_horizon == now + DAY_MS)
+# > u2 None True
+# --8<-- [end:cleaner]
+
+# --8<-- [start:horizon]
+print(part.clean(now + DAY_MS - 1, force=True).removed)  # horizon not reached
+# > 0
+result = part.clean(now + DAY_MS)  # a due tombstone makes it eligible
+print(result.ran, result.tombstones_removed)
+# > True 1
+print(show(part), replay(part.read(0)))
+# > [['3:u3', '5:u1'], ['6:u3']] {'u3': 'gold', 'u1': 'platinum'}
+# --8<-- [end:horizon]
