@@ -14,6 +14,8 @@ LINT_PATHS := snippets scripts tests
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help setup serve site test lint check check-external-links browser-deps lock clean bench bench-lighthouse
+.PHONY: labs broker-deps
+.PHONY: engines test-engines
 
 help:
 	@echo "make serve   live preview at http://127.0.0.1:8000"
@@ -23,6 +25,8 @@ help:
 	@echo "make check   validate the content (front matter, sections, snippets)"
 	@echo "make lock    re-resolve requirements.lock from pyproject.toml"
 	@echo "make bench   benchmarks: build time, snippets, Lighthouse (figures)"
+	@echo "make labs    run the labs against local RabbitMQ, Redis and NATS"
+	@echo "make test-engines  parity tests against Beam, Flink SQL, bytewax (Java 17)"
 	@echo "make clean   remove builds, caches and the environments"
 
 $(PY_STAMP): requirements.lock
@@ -64,7 +68,46 @@ browser-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-test: setup browser-deps lint
+# In CI the broker tests must run: install the missing servers from Debian.
+broker-deps: $(PY_STAMP)
+	@if [ -n "$$CI" ] && [ "$$CI" != "false" ]; then \
+	  pkgs="$$($(BIN)/python scripts/brokers.py missing)"; \
+	  if [ -n "$$pkgs" ]; then \
+	    echo "CI: installing Debian packages for the broker tests: $$pkgs"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null; \
+	  fi; \
+	fi
+
+# Servers run as our own processes on 127.0.0.1 with fresh data in build/labs.
+labs: $(PY_STAMP) broker-deps
+	$(BIN)/python scripts/brokers.py labs
+
+# The engine parity tests (tests/engines) run Beam, Flink SQL and bytewax in
+# their own environment, never in $(VENV); Flink needs Java 17 on PATH.
+ENGINES_VENV := .venv-engines
+ENGINES_STAMP := $(ENGINES_VENV)/.installed
+$(ENGINES_STAMP): requirements-engines.lock
+	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
+	test -x $(ENGINES_VENV)/bin/python || $(PYTHON) -m venv $(ENGINES_VENV)
+	$(ENGINES_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-engines.lock
+	touch $@
+
+# Without java: an error in CI, elsewhere a notice (the tests then skip loudly).
+engines:
+	@if command -v java >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory $(ENGINES_STAMP); \
+	elif [ -n "$$CI" ] && [ "$$CI" != "false" ]; then \
+	  echo "CI: Java 17 is required for the engine tests: java is not on PATH" >&2; exit 1; \
+	else \
+	  echo "!!! no java on PATH: $(ENGINES_VENV) not set up, the engine tests will not run (install Java 17)"; \
+	fi
+
+test-engines: $(PY_STAMP)
+	@command -v java >/dev/null 2>&1 || { echo "Java 17 is required: java is not on PATH" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(ENGINES_STAMP)
+	$(BIN)/python -m pytest tests/engines
+
+test: setup browser-deps broker-deps engines lint
 	$(BIN)/python -m pytest --cov --cov-report=term-missing:skip-covered
 
 # Benchmarks print figures (README, Performance); no test asserts a time.
@@ -86,4 +129,4 @@ lock: $(PY_STAMP)
 	  --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 clean:
-	rm -rf site build .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov $(VENV) node_modules
+	rm -rf site build .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov $(VENV) $(ENGINES_VENV) node_modules
