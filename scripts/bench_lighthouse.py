@@ -46,7 +46,7 @@ PAGES: dict[str, bool] = {
     "questions/": False,
     "topics/time-semantics/": True,
     "questions/message-queue-vs-commit-log-for-ml-ingestion/": True,
-    "reference/streamlab/": False,
+    "reference/streamlab/joins/": False,
 }
 FORM_FACTORS = ("mobile", "desktop")
 CHROME_FLAGS = (

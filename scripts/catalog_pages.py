@@ -30,6 +30,9 @@ COUNTS_MARKER = "<!-- catalog:counts -->"
 PROGRESS_MARKER = "<!-- catalog:progress -->"
 #: Reference pages listed first in the nav, in this order, when they exist.
 REFERENCE_PAGES = ("reference/streamlab.md", "reference/catalog-format.md")
+#: The API overview and the folder of its per-module pages.
+API_PAGE = "reference/streamlab.md"
+API_DIR = "reference/streamlab/"
 #: Pages for contributors (how the handbook is built...), listed last.
 CONTRIBUTING_DIR = "contributing"
 CATALOG_VERSION = 1
@@ -399,10 +402,20 @@ def navigation(catalog: Catalog, existing: set[str]) -> list[NavItem]:
         if p.startswith("reference/")
         and p.endswith(".md")
         and p not in REFERENCE_PAGES
+        and not p.startswith(API_DIR)
     )
-    reference: list[NavItem] = [
-        p for p in [*REFERENCE_PAGES, *others] if p in existing
-    ]
+    modules = sorted(
+        p for p in existing if p.startswith(API_DIR) and p.endswith(".md")
+    )
+    reference: list[NavItem] = []
+    for p in [*REFERENCE_PAGES, *others]:
+        if p == API_PAGE and modules:
+            # The API overview, then one page per module, as one group.
+            group: list[NavItem] = [p] if p in existing else []
+            group += modules
+            reference.append({"streamlab API": group})
+        elif p in existing:
+            reference.append(p)
     if reference:
         nav.append({"Reference": reference})
     contributing: list[NavItem] = [

@@ -21,7 +21,7 @@ record at once):
   stand in for the bytes Kafka measures.
 * A **tombstone** (a key with value ``None``) survives the pass that first
   cleans it, which stamps it with a delete horizon ``now +
-  delete_retention_ms`` (Kafka's behaviour since KIP-534, Kafka 3.1). A later
+  delete_retention_ms`` (Kafka's behaviour with KIP-534). A later
   pass at or after the horizon removes it. Until then, a consumer reading
   from offset 0 sees the delete.
 * **Offsets never change.** Removed offsets leave gaps; a read from a removed

@@ -1,4 +1,4 @@
-"""Stream-to-table joins: enrich a stream from a slowly changing table.
+"""Joins: a stream with a slowly changing table, and stream with stream.
 
 Times are integers (milliseconds by convention). Every record carries its
 *event time* ``ts``; every call that feeds an operator carries the

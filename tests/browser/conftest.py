@@ -6,7 +6,6 @@ Every page opened through ``page`` logs every request it makes; tests read
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import http.server
 import os
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browsing import open_page
 from helpers import Build, require
 from make_zip import make_zip
 
@@ -31,20 +31,6 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-# Shadow roots that Material closes around each diagram are kept here, so
-# tests can look at the rendered SVG.
-CAPTURE_SHADOW_ROOTS = """
-(() => {
-  const attach = Element.prototype.attachShadow;
-  window.__shadowRoots = [];
-  Element.prototype.attachShadow = function (init) {
-    const root = attach.call(this, init);
-    window.__shadowRoots.push(root);
-    return root;
-  };
-})();
-"""
 
 
 def chromium_executable() -> str | None:
@@ -105,24 +91,6 @@ def offline_root(
 @pytest.fixture
 def page_requests() -> list[str]:
     return []
-
-
-@contextlib.contextmanager
-def open_page(
-    browser: Any, requests: list[str], **context_options: Any
-) -> Iterator[Any]:
-    """A page in a new context that logs every request into ``requests``
-    and fails the test on any JavaScript error."""
-    context = browser.new_context(**context_options)
-    context.add_init_script(CAPTURE_SHADOW_ROOTS)
-    opened = context.new_page()
-    opened.set_default_timeout(15_000)
-    opened.on("request", lambda request: requests.append(request.url))
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browsing import CAPTURE_SHADOW_ROOTS, reveal_diagrams
 from helpers import Build
 
 EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
@@ -205,8 +206,6 @@ def test_policy_check_catches_what_it_must() -> None:
 @pytest.fixture
 def strict_page(browser: Any) -> Iterator[tuple[Any, list[str]]]:
     """A page that records every CSP violation, in any frame."""
-    from conftest import CAPTURE_SHADOW_ROOTS
-
     context = browser.new_context()
     context.add_init_script(CAPTURE_SHADOW_ROOTS)
     context.add_init_script(RECORD_VIOLATIONS)
@@ -237,6 +236,7 @@ def draw(page: Any) -> int:
     """Wait until every diagram on the page is drawn; return their count."""
     count: int = page.locator(".mermaid").count()
     if count:
+        reveal_diagrams(page)
         page.wait_for_function(SVG_DRAWN, arg=count)
     return count
 

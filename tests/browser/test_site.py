@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browsing import reveal_diagrams
 from helpers import outside
 
 pytestmark = pytest.mark.browser
@@ -20,11 +21,12 @@ MERMAID_BUNDLE = "assets/vendor/mermaid.min.js"
 def test_pages_request_nothing_outside_the_site(
     page: Any, page_requests: list[str], site_url: str
 ) -> None:
-    for path in ["", DIAGRAM_PAGE, "reference/streamlab/"]:
+    for path in ["", DIAGRAM_PAGE, "reference/streamlab/joins/"]:
         page.goto(site_url + path, wait_until="networkidle")
     # Instant navigation: follow an internal link by clicking it.
     page.goto(site_url, wait_until="networkidle")
     page.click("article a[href$='topics/time-semantics/']")
+    reveal_diagrams(page)
     page.wait_for_function(SVG_IN_SHADOW)
     assert page_requests, "no requests were recorded"
     assert outside(page_requests, site_url) == []
@@ -35,7 +37,18 @@ def test_diagram_renders_and_bundle_loads_only_when_needed(
 ) -> None:
     page.goto(site_url, wait_until="networkidle")
     assert not any(MERMAID_BUNDLE in url for url in page_requests)
+    # A short screen: the page's first diagram is more than two screens
+    # down, so nothing is fetched until the reader scrolls near it.
+    page.set_viewport_size({"width": 800, "height": 400})
     page.goto(site_url + DIAGRAM_PAGE, wait_until="networkidle")
+    depth = page.evaluate(
+        "document.querySelector('.mermaid').getBoundingClientRect().top"
+        " / innerHeight"
+    )
+    assert depth > 2, f"first diagram only {depth:.1f} screens down"
+    page.wait_for_timeout(500)
+    assert not any(MERMAID_BUNDLE in url for url in page_requests)
+    page.mouse.wheel(0, (depth - 1.5) * 400)  # within a screen of it
     page.wait_for_function(SVG_IN_SHADOW)
     assert any(MERMAID_BUNDLE in url for url in page_requests)
     text = page.evaluate(
@@ -63,5 +76,6 @@ def test_offline_zip_works_from_disk(
     page.goto(index.as_uri(), wait_until="load")
     assert "Event time and processing time" in search(page, "watermark")
     page.goto((offline_root / "topics/time-semantics.html").as_uri())
+    reveal_diagrams(page)
     page.wait_for_function(SVG_IN_SHADOW)
     assert outside(page_requests, offline_root.parent.as_uri()) == []

@@ -214,6 +214,8 @@ def test_navigation(catalog: Catalog) -> None:
         "reference/catalog-format.md",
         "reference/streamlab.md",
         "reference/zz-extra.md",
+        "reference/streamlab/windows.md",
+        "reference/streamlab/dedup.md",
         "questions/valid-coding-question.md",
         "contributing/how-this-handbook-is-built.md",
         "contributing/a-first-page.md",
@@ -229,7 +231,13 @@ def test_navigation(catalog: Catalog) -> None:
         },
         {
             "Reference": [
-                "reference/streamlab.md",
+                {
+                    "streamlab API": [
+                        "reference/streamlab.md",
+                        "reference/streamlab/dedup.md",
+                        "reference/streamlab/windows.md",
+                    ]
+                },
                 "reference/catalog-format.md",
                 "reference/zz-extra.md",
             ]

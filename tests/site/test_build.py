@@ -53,11 +53,28 @@ def test_offline_build_lists_local_shim_and_drops_instant(
 
 
 def test_api_reference_is_rendered(online_build: Build) -> None:
-    html = (online_build.site / "reference/streamlab/index.html").read_text(
-        encoding="utf-8"
-    )
+    html = (
+        online_build.site / "reference/streamlab/windows/index.html"
+    ).read_text(encoding="utf-8")
     assert 'id="streamlab.windows.tumbling"' in html
     assert "Return the tumbling window" in html
+
+
+def test_every_streamlab_module_has_a_reference_page() -> None:
+    # One page per module keeps each page small; the overview links them.
+    modules = sorted(
+        p.stem
+        for p in (ROOT / "snippets/streamlab").glob("*.py")
+        if p.stem != "__init__"
+    )
+    overview = (ROOT / "docs/reference/streamlab.md").read_text("utf-8")
+    for module in modules:
+        page = ROOT / f"docs/reference/streamlab/{module}.md"
+        assert page.is_file(), f"{page}: missing (add `::: streamlab.{module}`)"
+        assert f"::: streamlab.{module}\n" in page.read_text("utf-8")
+        assert f"](streamlab/{module}.md)" in overview, module
+    pages = sorted(p.stem for p in page.parent.glob("*.md"))
+    assert pages == modules
 
 
 def test_included_snippet_is_on_the_page(online_build: Build) -> None:

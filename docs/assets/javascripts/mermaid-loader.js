@@ -3,8 +3,10 @@
  * Material renders diagrams through the global `mermaid` object and would load
  * it from a CDN when none exists. This stand-in defines `mermaid` with the two
  * calls Material makes, initialize() and render(), and fetches the bundle
- * served by this site only when the first diagram is rendered. Pages without a
- * diagram never download it. */
+ * served by this site only when a diagram is about to be seen: when one comes
+ * within a screen of the viewport, when the page is printed, or at once on the
+ * printable question bank. Pages without a diagram never download it, and a
+ * reader who never scrolls to a diagram does not pay for it. */
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
@@ -31,14 +33,47 @@
     return loading;
   }
 
+  /* Resolves once a diagram still to draw is near the viewport (or the page
+   * is printed, or observing is impossible). */
+  function needed() {
+    var pending = document.querySelectorAll("pre.mermaid");
+    if (
+      loading ||
+      !pending.length ||
+      !("IntersectionObserver" in window) ||
+      document.querySelector("[data-print-bank]")
+    ) {
+      return Promise.resolve();
+    }
+    return new Promise(function (resolve) {
+      var observer = new IntersectionObserver(
+        function (entries) {
+          if (entries.some(function (entry) { return entry.isIntersecting; })) {
+            done();
+          }
+        },
+        { rootMargin: "100% 0px" }
+      );
+      function done() {
+        observer.disconnect();
+        window.removeEventListener("beforeprint", done);
+        resolve();
+      }
+      pending.forEach(function (element) { observer.observe(element); });
+      window.addEventListener("beforeprint", done);
+    });
+  }
+
   window.mermaid = {
     initialize: function (options) {
       settings = options || {};
     },
     render: function (id, text) {
-      return load().then(function (real) {
-        return real.render(id, text);
-      });
+      return needed()
+        .then(load)
+        .then(function (real) {
+          return real.render(id, text);
+        });
     },
   };
 })();
