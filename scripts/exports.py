@@ -549,6 +549,25 @@ def downloads_markdown(src_uri: str, use_directory_urls: bool) -> str:
     )
 
 
+OFFLINE_ZIP = "downloads/handbook-offline.zip"
+
+
+def offline_markdown(offline: bool, site_url: str) -> str:
+    """The home page's word on the offline copy: where to get it, or, in
+    the offline build (which cannot hold its own zip), where the site is."""
+    if offline:
+        return (
+            "You are reading the offline copy, which works from disk with"
+            " search and diagrams. The site, and a newer copy of this zip,"
+            f" are at <{site_url}>.\n"
+        )
+    return (
+        "The whole handbook, search and diagrams included, is available as"
+        f' a zip that works from disk: <a href="{OFFLINE_ZIP}">download the'
+        " offline handbook</a>, unzip it and open `handbook/index.html`.\n"
+    )
+
+
 # --------------------------------------------------------------------------
 # Atom feed
 # --------------------------------------------------------------------------

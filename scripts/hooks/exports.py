@@ -11,7 +11,10 @@ the content by then. The work itself is in ``scripts/exports.py``.
   ``on_page_context`` (which MkDocs calls once every page is rendered) fills
   the printable page with it: no question is converted twice.
 * ``on_page_markdown`` puts the links to the downloads on the home page (in
-  place of ``<!-- exports:downloads -->``) and under the question index.
+  place of ``<!-- exports:downloads -->``) and under the question index, and
+  the word on the offline copy on the home page (``<!-- exports:offline
+  -->``: the zip's link online; inside the offline copy, which cannot hold
+  its own zip, where the site is).
 * ``on_post_build`` writes ``downloads/flashcards.apkg``,
   ``downloads/questions.csv`` and ``feed.xml``, each atomically.
 """
@@ -40,6 +43,7 @@ finally:
     sys.path.remove(SCRIPTS)
 
 DOWNLOADS_MARKER = "<!-- exports:downloads -->"
+OFFLINE_MARKER = "<!-- exports:offline -->"
 QUESTIONS_DIR = "questions/"
 
 
@@ -104,6 +108,12 @@ def on_page_markdown(
     uri = page.file.src_uri
     if uri == "index.md":
         links = exports.downloads_markdown(uri, config.use_directory_urls)
+        offline = config.plugins.get("material/offline")
+        copy = exports.offline_markdown(
+            bool(offline is not None and offline.config.enabled),
+            config.site_url or "",
+        )
+        markdown = markdown.replace(OFFLINE_MARKER, copy.rstrip("\n"))
         return markdown.replace(DOWNLOADS_MARKER, links.rstrip("\n"))
     if uri == INDEX_URI:
         links = exports.downloads_markdown(uri, config.use_directory_urls)

@@ -482,6 +482,12 @@ def test_write_atomically_leaves_nothing_on_failure(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------
 
 
+class Plugins(dict[str, Any]):
+    """MkDocs' plugin collection, as far as the hook reads it."""
+
+    _current_plugin = None  # read by File.generated: none is running here
+
+
 def config(docs: Path, site: Path, **changes: Any) -> Any:
     values: dict[str, Any] = {
         "docs_dir": str(docs),
@@ -489,8 +495,7 @@ def config(docs: Path, site: Path, **changes: Any) -> Any:
         "site_url": "https://example.org/",
         "site_name": "Handbook",
         "use_directory_urls": True,
-        # Read by File.generated: the plugin that is running (none here).
-        "plugins": SimpleNamespace(_current_plugin=None),
+        "plugins": Plugins(),
     }
     values.update(changes)
     return SimpleNamespace(**values)
@@ -515,6 +520,20 @@ def test_hook_builds_pages_and_files(docs: Path, tmp_path: Path) -> None:
     )
     assert '<a href="downloads/flashcards.apkg" download>' in home
     assert hook.DOWNLOADS_MARKER not in home
+    online = hook.on_page_markdown(
+        "<!-- exports:offline -->\n", page("index.md"), cfg, files
+    )
+    assert '<a href="downloads/handbook-offline.zip">' in online
+    # The offline copy cannot hold its own zip: it says where the site is.
+    cfg.plugins["material/offline"] = SimpleNamespace(
+        config=SimpleNamespace(enabled=True)
+    )
+    offline = hook.on_page_markdown(
+        "<!-- exports:offline -->\n", page("index.md"), cfg, files
+    )
+    assert "handbook-offline.zip" not in offline
+    assert "<https://example.org/>" in offline
+    del cfg.plugins["material/offline"]
     index = hook.on_page_markdown(
         "# Questions\n", page("questions/index.md"), cfg, files
     )

@@ -160,3 +160,25 @@ def test_links_to_the_downloads_resolve(
         "questions.csv",
         "feed.xml",
     }
+
+
+@pytest.mark.parametrize("variant", ["online", "offline"])
+def test_every_page_advertises_the_feed(
+    variant: str, request: pytest.FixtureRequest
+) -> None:
+    build: Build = request.getfixturevalue(f"{variant}_build")
+    feed = re.compile(
+        r'<link rel="alternate" type="application/atom\+xml"'
+        r' title="[^"]+" href="([^"]+)">'
+    )
+    pages = sorted(build.site.rglob("*.html"))
+    assert len(pages) > 80
+    for page in pages:
+        found = feed.findall(page.read_text(encoding="utf-8"))
+        assert len(found) == 1, page
+        href = found[0]
+        if href.startswith("/"):  # the 404 page links from the site root
+            assert page.name == "404.html" and href == "/feed.xml", page
+            continue
+        target = (page.parent / href).resolve()
+        assert target == (build.site / "feed.xml").resolve(), page
