@@ -368,15 +368,15 @@ def describe(value: object) -> str:
     return "text"
 
 
-#: Pages already parsed in this process, by path, modification time and
-#: size: one build reads each page from several hooks.
-_PARSED: dict[tuple[str, int, int], Page] = {}
+#: Pages already parsed in this process, by path and text: one build reads
+#: each page from several hooks, and an edited page is parsed anew.
+_PARSED: dict[tuple[str, str], Page] = {}
 
 
 def parse_page(path: Path) -> Page:
     """Read a page and parse its front matter, keeping field lines.
 
-    A page whose file has not changed since it was last parsed in this
+    A page whose text has not changed since it was last parsed in this
     process is not parsed again.
 
     Raises:
@@ -389,8 +389,7 @@ def parse_page(path: Path) -> Page:
         raise PageError(
             1, "file", "not UTF-8 text (save it as UTF-8)"
         ) from None
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    key = (str(path), text)
     if key not in _PARSED:
         _PARSED[key] = _parse_text(path, text)
     return _PARSED[key]
@@ -448,9 +447,9 @@ def _parse_text(path: Path, text: str) -> Page:
 def _load_yaml(source: str, last_line: int) -> tuple[yaml.Node | None, object]:
     """Compose and construct one YAML document (node for lines, data).
 
-    LibYAML's loader is tried first (ten times faster); when it refuses
-    the text, the pure-Python loader words the error, as the messages and
-    their fixtures expect.
+    LibYAML's loader is tried first (about ten times faster on the
+    handbook's pages); when it refuses the text, the pure-Python loader
+    words the error, as the messages and their fixtures expect.
     """
     if _CLoader is not None:
         fast = _CLoader(source)

@@ -19,6 +19,7 @@ Three jobs, all on MkDocs' public event API:
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from pathlib import Path
 
@@ -92,13 +93,18 @@ def minify(source: str, node_modules: Path, name: str = "<script>") -> str:
     cached = node_modules / CACHE / f"{key}.js"
     if cached.is_file():
         return cached.read_text(encoding="utf-8")
-    done = subprocess.run(
-        ["node", str(terser), "--compress", "--mangle"],
-        input=source,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            ["node", str(terser), "--compress", "--mangle"],
+            input=source,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise PluginError(
+            "node is not on PATH: install Node.js (the set-up needs it too)"
+        ) from None
     if done.returncode != 0:
         # terser prints "Parse error at 0:LINE,COLUMN", the line, a caret and
         # the error, then its own stack: keep the part about the script.
@@ -112,7 +118,7 @@ def minify(source: str, node_modules: Path, name: str = "<script>") -> str:
             + "\n".join(report)
         )
     cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".tmp")
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")
     partial.write_text(done.stdout, encoding="utf-8")
     partial.replace(cached)
     return done.stdout

@@ -56,3 +56,12 @@ def test_minify_reports_a_syntax_error(tmp_path: Path) -> None:
     assert "Unexpected token" in str(error.value)
     assert "bundle.min.js" not in str(error.value)  # no stack of terser's
     assert not list((node_modules / assets.CACHE).glob("*"))
+
+
+def test_minify_names_the_fix_when_node_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    node_modules = copy_of_terser(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(PluginError, match="node is not on PATH"):
+        assets.minify("var a = 1;", node_modules)
