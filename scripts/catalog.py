@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -368,9 +369,10 @@ def describe(value: object) -> str:
     return "text"
 
 
-#: Pages already parsed in this process, by path and text: one build reads
-#: each page from several hooks, and an edited page is parsed anew.
-_PARSED: dict[tuple[str, str], Page] = {}
+#: The last parse of each page in this process, by path, with the text it
+#: was parsed from: one build reads each page from several hooks, and an
+#: edited page is parsed anew (replacing the old entry).
+_PARSED: dict[str, tuple[str, Page]] = {}
 
 
 def parse_page(path: Path) -> Page:
@@ -389,10 +391,12 @@ def parse_page(path: Path) -> Page:
         raise PageError(
             1, "file", "not UTF-8 text (save it as UTF-8)"
         ) from None
-    key = (str(path), text)
-    if key not in _PARSED:
-        _PARSED[key] = _parse_text(path, text)
-    return _PARSED[key]
+    known = _PARSED.get(str(path))
+    if known is not None and known[0] == text:
+        return known[1]
+    page = _parse_text(path, text)
+    _PARSED[str(path)] = (text, page)
+    return page
 
 
 def _parse_text(path: Path, text: str) -> Page:
@@ -565,19 +569,39 @@ class Catalog:
     questions: tuple[Question, ...]
     topics: tuple[Topic, ...]
 
+    @cached_property
+    def _by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in reversed(self.questions)}  # first wins
+
+    @cached_property
+    def _topics_by_id(self) -> dict[str, Topic]:
+        return {t.id: t for t in reversed(self.topics)}
+
+    @cached_property
+    def _by_uri(self) -> dict[str, Question | Topic]:
+        pages: tuple[Question | Topic, ...] = (*self.questions, *self.topics)
+        return {p.src_uri: p for p in pages}
+
+    @cached_property
+    def _on_topic(self) -> dict[str, tuple[Question, ...]]:
+        listed: dict[str, list[Question]] = {}
+        for q in self.questions:
+            for topic_id in dict.fromkeys(q.topics):
+                listed.setdefault(topic_id, []).append(q)
+        return {t: tuple(qs) for t, qs in listed.items()}
+
     def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self._by_id.get(question_id)
 
     def topic(self, topic_id: str) -> Topic | None:
-        return next((t for t in self.topics if t.id == topic_id), None)
+        return self._topics_by_id.get(topic_id)
 
     def page(self, src_uri: str) -> Question | Topic | None:
         """The record of the page at ``src_uri`` (below ``docs/``), if any."""
-        pages: list[Question | Topic] = [*self.questions, *self.topics]
-        return next((p for p in pages if p.src_uri == src_uri), None)
+        return self._by_uri.get(src_uri)
 
     def questions_on(self, topic_id: str) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if topic_id in q.topics)
+        return self._on_topic.get(topic_id, ())
 
     def topic_label(self, topic_id: str) -> str:
         """Title of the topic's page, or its id when it has none yet."""

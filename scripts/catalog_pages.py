@@ -12,6 +12,7 @@ Links are written relative to where the pages live: question pages in
 from __future__ import annotations
 
 import html
+import posixpath
 from typing import Any, TypeAlias
 
 from catalog import (
@@ -313,21 +314,42 @@ def _filters(catalog: Catalog) -> str:
     )
 
 
+def _index_href(url: str) -> str:
+    """Link from the question index (``questions/``) to the page at ``url``
+    (relative to the site root, as MkDocs gives it)."""
+    relative = posixpath.relpath(url, posixpath.dirname(INDEX_URI))
+    return relative + "/" if url.endswith("/") else relative
+
+
 def _row(question: Question, catalog: Catalog) -> str:
-    topics = " ".join(_topic_link(catalog, t, "../") for t in question.topics)
+    """One row of the index, in HTML: the table is raw HTML, which Markdown
+    passes through as it is (a thousand rows of Markdown in HTML cost more
+    to convert than the rest of the page)."""
+    badges = []
+    for topic_id in question.topics:
+        topic = catalog.topic(topic_id)
+        if topic is None:
+            badges.append(_topic_link(catalog, topic_id, ""))
+        else:
+            badges.append(
+                '<a class="hb-badge hb-badge--topic"'
+                f' href="{_attr(_index_href(topic.url))}">'
+                f"{html.escape(topic.title, quote=False)}</a>"
+            )
     return "\n".join(
         [
             f'<tr data-difficulty="{_attr(question.difficulty)}"'
-            f' data-type="{_attr(question.type)}"'
             f' data-id="{_attr(question.id)}"'
-            f' data-topics="{_attr(" ".join(question.topics))}" markdown>',
-            f'<td markdown="span">[{_link_text(question.title)}]'
-            f'({question.id}.md)<br><span class="hb-summary">'
-            f"{question.summary}</span></td>",
+            f' data-topics="{_attr(" ".join(question.topics))}"'
+            f' data-type="{_attr(question.type)}">',
+            f'<td><a href="{_attr(_index_href(question.url))}">'
+            f"{html.escape(question.title, quote=False)}</a><br>"
+            '<span class="hb-summary">'
+            f"{html.escape(question.summary.strip(), quote=False)}</span></td>",
             '<td class="hb-difficulty">'
             f"{difficulty_label(question.difficulty)}</td>",
             f"<td>{type_label(question.type)}</td>",
-            f'<td markdown="span">{topics}</td>',
+            f"<td>{' '.join(badges)}</td>",
             "</tr>",
         ]
     )
@@ -350,13 +372,13 @@ def index_markdown(catalog: Catalog) -> str:
     rows = "\n".join(_row(q, catalog) for q in catalog.questions)
     table = "\n".join(
         [
-            '<table id="question-index" markdown>',
+            '<table id="question-index">',
             "<thead>",
             '<tr><th>Question</th><th class="hb-difficulty">Difficulty</th>'
             "<th>Type</th>"
             "<th>Topics</th></tr>",
             "</thead>",
-            "<tbody markdown>",
+            "<tbody>",
             rows,
             "</tbody>",
             "</table>",

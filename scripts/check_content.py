@@ -80,7 +80,7 @@ class Context:
 
     taxonomy: Taxonomy
     question_ids: frozenset[str]
-    snippet_bases: tuple[Path, ...]
+    snippets: SnippetFiles
 
 
 #: A problem of the page being checked: (line, where, message).
@@ -179,8 +179,25 @@ class Body:
         return current
 
 
+#: The last scan of each page, by path, with the page it was made from.
+_SCANNED: dict[str, tuple[Page, Body]] = {}
+
+
 def scan(page: Page) -> Body:
-    """Mask code (fenced blocks, inline spans) and list the fences."""
+    """Mask code (fenced blocks, inline spans) and list the fences.
+
+    ``parse_page`` returns the same ``Page`` for an unchanged file, so a
+    page read by several checks and hooks of one build is scanned once.
+    """
+    known = _SCANNED.get(str(page.path))
+    if known is not None and known[0] is page:
+        return known[1]
+    body = _scan(page)
+    _SCANNED[str(page.path)] = (page, body)
+    return body
+
+
+def _scan(page: Page) -> Body:
     masked = []
     fences = []
     fence: str | None = None
@@ -203,7 +220,9 @@ def scan(page: Page) -> Body:
             fences.append((number, opening["info"].strip()))
             masked.append("")
             continue
-        masked.append(_INLINE_CODE.sub(lambda m: " " * len(m[0]), line))
+        if "`" in line:
+            line = _INLINE_CODE.sub(lambda m: " " * len(m[0]), line)
+        masked.append(line)
     return Body(page.lines, tuple(masked), tuple(fences), page.body_start)
 
 
@@ -579,40 +598,59 @@ def _includes(body: Body) -> Iterator[tuple[int, str]]:
             yield i + 1, include["spec"]
 
 
-def _find_snippet(name: str, bases: Sequence[Path]) -> Path | None:
-    for base in bases:
-        candidate = (base / name).resolve()
-        if candidate.is_relative_to(base.resolve()) and candidate.is_file():
-            return candidate
-    return None
+class SnippetFiles:
+    """The snippet files that pages include, looked up below ``bases`` (in
+    order) and read once however many pages include them."""
+
+    def __init__(self, bases: Sequence[Path]) -> None:
+        self.bases = tuple(bases)
+        self._roots = tuple(b.resolve() for b in self.bases)
+        self._found: dict[str, Path | None] = {}
+        self._marks: dict[Path, list[tuple[str, str]]] = {}
+
+    def find(self, name: str) -> Path | None:
+        """The file ``name`` names, if it exists below one of the bases."""
+        if name not in self._found:
+            self._found[name] = None
+            for base, root in zip(self.bases, self._roots, strict=True):
+                candidate = (base / name).resolve()
+                if candidate.is_relative_to(root) and candidate.is_file():
+                    self._found[name] = candidate
+                    break
+        return self._found[name]
+
+    def marks(self, path: Path) -> list[tuple[str, str]]:
+        """(start|end, name) of each section marker of the file ``path``."""
+        if path not in self._marks:
+            text = path.read_text(encoding="utf-8")
+            self._marks[path] = _MARK.findall(text)
+        return self._marks[path]
+
+    def describe(self) -> str:
+        return " or ".join(
+            "the repository root" if root == ROOT else display(base) + "/"
+            for base, root in zip(self.bases, self._roots, strict=True)
+        )
 
 
-def _describe_bases(bases: Sequence[Path]) -> str:
-    return " or ".join(
-        "the repository root" if b.resolve() == ROOT else display(b) + "/"
-        for b in bases
-    )
-
-
-def include_problem(spec: str, bases: Sequence[Path]) -> str | None:
+def include_problem(spec: str, files: SnippetFiles) -> str | None:
     """Message when the snippet include ``spec`` cannot work as intended."""
     parts = _SPEC.match(spec)
     assert parts is not None  # the pattern matches any text
     name, section = parts["file"], parts["section"]
-    path = _find_snippet(name, bases)
+    path = files.find(name)
     if path is None:
         return (
             f"snippet file {name!r} not found (paths are relative to"
-            f" {_describe_bases(bases)})"
+            f" {files.describe()})"
         )
-    marks = _MARK.findall(path.read_text(encoding="utf-8"))
+    marks = files.marks(path)
     starts = {n for t, n in marks if t.lower() == "start"}
     ends = {n for t, n in marks if t.lower() == "end"}
-    shown = display(path)
     if parts["lines"]:
         return (
             f"snippet {spec!r} includes by line numbers (mark a named section"
-            f" in {shown} and include '{name}:<section>')"
+            f" in {display(path)} and include '{name}:<section>')"
         )
     if section is None:
         if not marks:
@@ -624,13 +662,14 @@ def include_problem(spec: str, bases: Sequence[Path]) -> str | None:
         )
     if section not in starts and section not in ends:
         return (
-            f"no section {section!r} in {shown} (add '# --8<-- [start:"
+            f"no section {section!r} in {display(path)} (add '# --8<-- [start:"
             f"{section}]' and '# --8<-- [end:{section}]' around the code)"
         )
     missing = "start" if section not in starts else "end"
     if section not in starts or section not in ends:
         return (
-            f"section {section!r} in {shown} has no '[{missing}:{section}]'"
+            f"section {section!r} in {display(path)} has no"
+            f" '[{missing}:{section}]'"
             f" marker (add '# --8<-- [{missing}:{section}]')"
         )
     return None
@@ -640,7 +679,7 @@ def check_snippets(page: Page, body: Body, ctx: Context) -> list[Finding]:
     """Each ``--8<--`` include names an existing file and section."""
     found: list[Finding] = []
     for line, spec in _includes(body):
-        message = include_problem(spec, ctx.snippet_bases)
+        message = include_problem(spec, ctx.snippets)
         if message:
             found.append((line, body.section_at(line, page), message))
     return found
@@ -652,6 +691,9 @@ _MARKER = re.compile(r"\b(TODO|FIXME|TBD)\b")
 def check_markers(page: Page, body: Body) -> list[Finding]:
     """No TODO, FIXME or TBD anywhere (code included)."""
     found: list[Finding] = []
+    text = "\n".join(body.lines)
+    if not any(marker in text for marker in ("TODO", "FIXME", "TBD")):
+        return found  # cheaper than the pattern, which also needs a word
     for number, line in enumerate(body.lines, start=1):
         for marker in dict.fromkeys(_MARKER.findall(line)):
             found.append(
@@ -690,15 +732,34 @@ _UNSAFE: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+#: What each of ``_UNSAFE`` cannot match without: a page without it skips
+#: that pattern (a whole-text scan for a word is much cheaper).
+_UNSAFE_NEEDLES = tuple(
+    re.compile(needle, re.IGNORECASE)
+    for needle in (
+        r"<\s*(?:script|iframe|object|embed)",
+        r"on[a-z]+\s*=",
+        "javascript:",
+    )
+)
+
+
 def check_unsafe(page: Page, body: Body) -> list[Finding]:
     """No raw scripts, embeds, event handlers or javascript: URLs (outside
     code blocks and inline code)."""
     text = "\n".join(body.masked)
+    unsafe = [
+        rule
+        for rule, needle in zip(_UNSAFE, _UNSAFE_NEEDLES, strict=True)
+        if needle.search(text)
+    ]
+    if not unsafe:
+        return []
     starts = [0]
     for line in body.masked:
         starts.append(starts[-1] + len(line) + 1)
     found: list[Finding] = []
-    for pattern, template in _UNSAFE:
+    for pattern, template in unsafe:
         for match in pattern.finditer(text):
             offset = match.start(1)
             number = next(i for i, s in enumerate(starts) if s > offset)
@@ -800,7 +861,7 @@ def check_paths(
         if p.kind == "question" and isinstance(p.meta.get("id"), str)
     )
     ctx = Context(
-        taxonomy or load_taxonomy(), frozenset(ids), tuple(snippet_bases)
+        taxonomy or load_taxonomy(), frozenset(ids), SnippetFiles(snippet_bases)
     )
     for page in pages:
         problems.extend(

@@ -46,6 +46,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -95,10 +96,11 @@ EPOCH = date(2000, 1, 1)
 _ATX = re.compile(r"^(#{1,6})(?!#)[ \t]*(.*?)[ \t#]*$")
 _ATTRS = re.compile(r"[ \t]*\{[^{}]*\}[ \t]*$")
 #: Attributes that name an element of the page (prefixed on the print page).
-_ID_ATTR = re.compile(
-    r'(\s(?:id|for|name|aria-controls|aria-labelledby|aria-describedby)=")'
+#: ... and same-page links: one pass over the page for both.
+_ID_OR_FRAGMENT = re.compile(
+    r'(\s(?:id|for|name|aria-controls|aria-labelledby|aria-describedby)="'
+    r'|\shref="#)'
 )
-_FRAGMENT_HREF = re.compile(r'(\shref="#)')
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
 _TITLE = re.compile(r"<h1\b[^>]*>.*?</h1>\s*", re.S)
 
@@ -227,15 +229,21 @@ class _AbsoluteLinks(Treeprocessor):  # type: ignore[misc]
                 link.set("href", self.resolve(href))
 
 
+@cache
+def _card_markdown() -> tuple[Any, _AbsoluteLinks]:
+    """One converter for every card (setting one up costs more than
+    converting a short answer), with its link rewriter."""
+    md = markdown.Markdown(extensions=list(CARD_EXTENSIONS))
+    links = _AbsoluteLinks(md, lambda href: href)
+    md.treeprocessors.register(links, "hb_absolute_links", 0)
+    return md, links
+
+
 def card_html(text: str, src_uri: str, site: Site) -> str:
     """Markdown of page ``src_uri`` as HTML for a card: absolute links."""
-    md = markdown.Markdown(extensions=list(CARD_EXTENSIONS))
-    md.treeprocessors.register(
-        _AbsoluteLinks(md, lambda href: site.resolve(href, src_uri)),
-        "hb_absolute_links",
-        0,
-    )
-    rendered: str = md.convert(text)
+    md, links = _card_markdown()
+    links.resolve = lambda href: site.resolve(href, src_uri)
+    rendered: str = md.reset().convert(text)
     return rendered
 
 
@@ -456,8 +464,7 @@ def print_html(question: Question, rendered: str) -> str:
     if title is None:
         raise ExportError(f"{question.path}: rendered page has no <h1> title")
     body = rendered[title.end() :]
-    body = _ID_ATTR.sub(rf"\g<1>{question.id}--", body)
-    body = _FRAGMENT_HREF.sub(rf"\g<1>{question.id}--", body)
+    body = _ID_OR_FRAGMENT.sub(rf"\g<1>{question.id}--", body)
     body = _HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}", body)
     heading = (
         f'<h2 class="hb-print-question" id="{question.id}">'

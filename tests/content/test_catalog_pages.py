@@ -89,10 +89,25 @@ def test_index_has_one_row_per_question_with_attributes(
         "partitioning",
         "windowing",
     ]
+    # Raw HTML, so the links are the pages' URLs (MkDocs rewrites .md links
+    # in Markdown only).
     assert parser.links == [
-        ["valid-coding-question.md", "../topics/partitioning.md"],
-        ["brackets.md", "../topics/partitioning.md"],
-        ["valid-system-design.md"],
+        ["valid-coding-question/", "../topics/partitioning/"],
+        ["brackets/", "../topics/partitioning/"],
+        ["valid-system-design/"],
+    ]
+
+
+def test_index_links_follow_the_url_style(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(VALID / "questions", docs / "questions")
+    shutil.copytree(VALID / "topics", docs / "topics")
+    flat = load_catalog(docs, use_directory_urls=False)
+    parser = Rows()
+    parser.feed(html_of(index_markdown(flat)))
+    assert parser.links[0] == [
+        "valid-coding-question.html",
+        "../topics/partitioning.html",
     ]
 
 

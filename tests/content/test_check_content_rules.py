@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from check_content import (
     Problem,
+    SnippetFiles,
     check_all,
     check_paths,
     expand_paths,
@@ -213,9 +214,30 @@ def test_snippet_include_forms(
 def test_include_problem_with_own_bases(tmp_path: Path) -> None:
     (tmp_path / "plain.py").write_text("print(1)\n")
     (tmp_path / "half.py").write_text("# --8<-- [end:x]\n")
-    assert include_problem("plain.py", [tmp_path]) is None
-    message = include_problem("half.py:x", [tmp_path])
+    files = SnippetFiles([tmp_path])
+    assert include_problem("plain.py", files) is None
+    message = include_problem("half.py:x", files)
     assert message is not None and "no '[start:x]' marker" in message
+    missing = include_problem("gone.py", files)
+    assert missing is not None and "'gone.py' not found" in missing
+
+
+def test_snippet_files_look_up_bases_in_order(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    for base in (first, second):
+        base.mkdir()
+    (second / "x.py").write_text("# --8<-- [start:s]\n# --8<-- [end:s]\n")
+    (first / "x.py").write_text("print(1)\n")
+    (second / "only.py").write_text("print(2)\n")
+    files = SnippetFiles([first, second])
+    assert files.find("x.py") == (first / "x.py").resolve()
+    assert files.find("only.py") == (second / "only.py").resolve()
+    (tmp_path / "outside.py").write_text("print(3)\n")
+    assert files.find("../outside.py") is None  # not below a base
+    assert files.marks((second / "x.py").resolve()) == [
+        ("start", "s"),
+        ("end", "s"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -219,6 +219,22 @@ def test_card_html_makes_links_absolute() -> None:
     )
 
 
+def test_card_html_keeps_nothing_from_the_card_before() -> None:
+    # One converter serves every card: footnotes, abbreviations and the
+    # page the links are relative to must not carry over.
+    first = exports.card_html(
+        "Lag[^1] in [a](b.md).\n\n[^1]: Offsets behind.\n\n"
+        "*[ISR]: in-sync replicas",
+        "questions/a.md",
+        SITE,
+    )
+    second = exports.card_html("ISR in [a](b.md).", "topics/t.md", SITE)
+    assert "Offsets behind" in first and 'href="https://example.org/' in first
+    assert second == (
+        '<p>ISR in <a href="https://example.org/handbook/topics/b/">a</a>.</p>'
+    )
+
+
 # --------------------------------------------------------------------------
 # Flashcards
 # --------------------------------------------------------------------------
