@@ -1,10 +1,11 @@
-"""bytewax windowed counts against streamlab.
+"""bytewax windowed counts against streamlab, tumbling and hopping windows.
 
 bytewax judges lateness per event: an event behind the watermark is late
 even when its window is still open. Beam, Flink and streamlab judge it per
 window. So bytewax equals streamlab fed only the events that are not behind
-the watermark when they arrive, and its late output is exactly the others.
-The watermark is ``max(ts) - wait`` in bytewax, streamlab's
+the watermark when they arrive, and its late output is the others, each
+once per window it falls in (twice for hopping windows twice as long as
+their slide). The watermark is ``max(ts) - wait`` in bytewax, streamlab's
 ``BoundedOutOfOrderness(wait)`` plus one, and it is kept per key.
 """
 
@@ -20,6 +21,7 @@ from engine_cases import (
     bounded_steps,
     final_counts,
     random_events,
+    spec_of,
     streamlab_firings,
 )
 from engine_runner import SCRIPTS, run_engine
@@ -28,7 +30,10 @@ from streamlab.watermarks import BoundedOutOfOrderness
 
 pytestmark = pytest.mark.engine
 
-WINDOWS = {"tumbling": {"kind": "tumbling", "size": 4000}}
+WINDOWS = {
+    "tumbling": {"kind": "tumbling", "size": 4000},
+    "hopping": {"kind": "hopping", "size": 4000, "slide": 2000},
+}
 
 
 def case(kind: str, seed: int) -> dict[str, Any]:
@@ -43,18 +48,20 @@ def case(kind: str, seed: int) -> dict[str, Any]:
 CASES = {f"{k}-{seed}": case(k, seed) for k in WINDOWS for seed in range(RUNS)}
 
 
-def behind_watermark(events: list[Any], wait: int) -> list[tuple[str, int]]:
-    """Events with ``ts <= w`` on arrival: bytewax's late events.
+def behind_watermark(events: list[Any], wait: int) -> list[int]:
+    """Positions of the events with ``ts <= w`` on arrival: bytewax's late
+    events (by position: the same key and time may arrive twice, once in
+    time and once late).
 
     The clock of a keyed window operator is per key in bytewax: ``w`` is
     the watermark of the event's own key.
     """
     gens: dict[str, BoundedOutOfOrderness] = {}
     late = []
-    for key, ts in events:
+    for i, (key, ts) in enumerate(events):
         gen = gens.setdefault(key, BoundedOutOfOrderness(wait))
         if ts <= gen.current:
-            late.append((key, ts))
+            late.append(i)
         gen.on_event(ts)
     return late
 
@@ -81,14 +88,18 @@ def test_counts_match_without_events_behind_the_watermark(
     bytewax: dict[str, Any], name: str
 ) -> None:
     c = CASES[name]
-    late = behind_watermark(c["events"], c["wait"])
-    kept = [tuple(e) for e in c["events"]]
-    for e in late:
-        kept.remove(e)
+    positions = set(behind_watermark(c["events"], c["wait"]))
+    events = [tuple(e) for e in c["events"]]
+    late = [e for i, e in enumerate(events) if i in positions]
+    kept = [e for i, e in enumerate(events) if i not in positions]
     mine = per_key_counts(kept, c)
     got = bytewax["results"][name]
     assert sorted(map(tuple, got["counts"])) == mine
-    assert sorted(map(tuple, got["late"])) == sorted(late)
+    # A late event comes out once per window it falls in (twice for these
+    # hopping windows, size = 2 x slide), not once per event.
+    windows = spec_of(c["window"])
+    expected = [e for e in late for _ in windows.assign(e[1])]
+    assert sorted(map(tuple, got["late"])) == sorted(expected)
 
 
 def test_the_per_event_rule_matters(bytewax: dict[str, Any]) -> None:
