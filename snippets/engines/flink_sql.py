@@ -230,6 +230,34 @@ def demo(env: TableEnvironment, tables: Tables) -> None:
     # > ann 10000 20000 1
     # > bob 10000 20000 1
     # --8<-- [end:demo]
+    # --8<-- [start:demo_dedup]
+    orders = [  # (case, order id, event time in ms), in arrival order
+        (0, "o-1", 3000),
+        (0, "o-2", 2000),
+        (0, "o-1", 1000),  # the same id again, with an earlier event time
+    ]
+    table = tables.create(orders, delay=5000)
+    for order in ("proctime", "rowtime"):
+        kept = collect(env, dedup_sql(table, order))
+        for row in sorted(kept, key=lambda r: (r[1], r[2])):
+            print(order, row.get_row_kind(), row[1], row[2])
+    # > proctime +I o-1 3000
+    # > proctime +I o-2 2000
+    # > rowtime +I o-1 1000
+    # > rowtime +I o-2 2000
+    # --8<-- [end:demo_dedup]
+    # --8<-- [start:demo_join]
+    views = tables.create([(0, "ann", 1000), (0, "bob", 2000)], delay=5000)
+    clicks = tables.create(  # a click counts within 10 s after the view
+        [(0, "ann", 4000), (0, "ann", 11000), (0, "bob", 12000)], delay=5000
+    )
+    pairs = collect(env, interval_join_sql(views, clicks, 0, 10000))
+    for _, user, viewed, clicked in sorted(map(tuple, pairs)):
+        print(user, viewed, clicked)
+    # > ann 1000 4000
+    # > ann 1000 11000
+    # > bob 2000 12000
+    # --8<-- [end:demo_join]
 
 
 def main() -> None:
