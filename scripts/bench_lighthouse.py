@@ -12,6 +12,14 @@ checks them against the budgets:
 * cumulative layout shift < 0.1 everywhere;
 * accessibility, best practices and SEO 100 everywhere.
 
+The practice view (a question page with practice mode on) is a page whose
+reader has a setting in localStorage: for each of its runs, a fresh Chromium
+profile gets the setting (for the bench server's origin, without loading any
+page of the site), and Lighthouse runs in that profile without clearing its
+storage (``--disable-storage-reset``), so the page's scripts see the setting
+from the start, as a returning reader's would. The part of the path after
+``?`` only names the view; the server ignores it.
+
     python scripts/bench_lighthouse.py --runs 3
 
 Scores depend on the machine: Lighthouse simulates a slow phone (mobile) or
@@ -47,6 +55,13 @@ PAGES: dict[str, bool] = {
     "topics/time-semantics/": True,
     "questions/message-queue-vs-commit-log-for-ml-ingestion/": True,
     "reference/streamlab/joins/": False,
+    "questions/kinesis-vs-kafka-concepts/?practice": False,
+}
+#: Pages seen with a reader's settings: path -> localStorage entries.
+STORAGE: dict[str, dict[str, str]] = {
+    "questions/kinesis-vs-kafka-concepts/?practice": {
+        "handbook.practice": '{"fold": true, "hideDifficulty": true}',
+    },
 }
 FORM_FACTORS = ("mobile", "desktop")
 CHROME_FLAGS = (
@@ -157,7 +172,50 @@ def parse_report(report: dict[str, object]) -> Scores:
     )
 
 
-def lighthouse(url: str, form: str, chrome: str, out: Path) -> Scores:
+def seed_profile(
+    profile: Path, origin: str, storage: dict[str, str], chrome: str
+) -> None:
+    """Write ``storage`` into the localStorage of ``origin`` (``http://host:
+    port/``) in a new Chromium profile at ``profile``. The origin's page is
+    an empty document made up here: nothing of the site is fetched or
+    cached."""
+    from playwright.sync_api import sync_playwright
+
+    seed = origin + "__seed__"
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=chrome,
+            headless=True,
+            args=CHROME_FLAGS.split()[1:],
+        )
+        try:
+            context.route(
+                seed,
+                lambda route: route.fulfill(
+                    body="<!doctype html><title>seed</title>",
+                    content_type="text/html",
+                ),
+            )
+            page = context.new_page()
+            page.goto(seed)
+            page.evaluate(
+                "entries => Object.entries(entries).forEach("
+                "([key, value]) => localStorage.setItem(key, value))",
+                storage,
+            )
+        finally:
+            context.close()
+
+
+def lighthouse(
+    url: str, form: str, chrome: str, out: Path, profile: Path | None = None
+) -> Scores:
+    """One Lighthouse run; with ``profile``, in that Chromium profile and
+    without clearing its storage."""
+    flags = CHROME_FLAGS
+    if profile is not None:
+        flags += f" --user-data-dir={profile}"
     command = [
         str(LIGHTHOUSE),
         url,
@@ -165,10 +223,12 @@ def lighthouse(url: str, form: str, chrome: str, out: Path) -> Scores:
         "--output=json",
         f"--output-path={out}",
         f"--only-categories={','.join(CATEGORIES)}",
-        f"--chrome-flags={CHROME_FLAGS}",
+        f"--chrome-flags={flags}",
     ]
     if form == "desktop":
         command.append("--preset=desktop")
+    if profile is not None:
+        command.append("--disable-storage-reset")
     env = dict(os.environ, CHROME_PATH=chrome)
     done = subprocess.run(
         command, env=env, capture_output=True, text=True, check=False
@@ -235,14 +295,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             failed = 0
             for path in args.pages:
                 for form in args.form_factors:
-                    scores = median(
-                        [
+                    runs = []
+                    for run in range(args.runs):
+                        profile = None
+                        if path in STORAGE:
+                            profile = Path(temp) / f"profile-{run}-{form}"
+                            seed_profile(profile, base, STORAGE[path], chrome)
+                        runs.append(
                             lighthouse(
-                                base + path, form, chrome, Path(temp) / "r.json"
+                                base + path,
+                                form,
+                                chrome,
+                                Path(temp) / "r.json",
+                                profile,
                             )
-                            for _ in range(args.runs)
-                        ]
-                    )
+                        )
+                        if profile is not None:
+                            shutil.rmtree(profile, ignore_errors=True)
+                    scores = median(runs)
                     missed = misses(scores, PAGES.get(path, True))
                     failed += bool(missed)
                     c = scores.categories

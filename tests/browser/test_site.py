@@ -32,6 +32,28 @@ def test_pages_request_nothing_outside_the_site(
     assert outside(page_requests, site_url) == []
 
 
+PLACE_DIAGRAM = """
+screens => {
+  const diagram = document.querySelector(".mermaid");
+  scrollBy(0, diagram.getBoundingClientRect().top - screens * innerHeight);
+  return diagram.getBoundingClientRect().top / innerHeight;
+}
+"""
+
+
+def place_first_diagram(page: Any, screens: float) -> float:
+    """Scroll until the page's first diagram starts ``screens`` viewport
+    heights below the top of the viewport (blocks drawn on the way may move
+    it: place it again until it stays); return where it is."""
+    depth = 0.0
+    for _ in range(5):
+        depth = float(page.evaluate(PLACE_DIAGRAM, screens))
+        page.wait_for_timeout(200)
+        if abs(depth - screens) < 0.02:
+            break
+    return depth
+
+
 def test_diagram_renders_and_bundle_loads_only_when_needed(
     page: Any, page_requests: list[str], site_url: str
 ) -> None:
@@ -48,7 +70,12 @@ def test_diagram_renders_and_bundle_loads_only_when_needed(
     assert depth > 2, f"first diagram only {depth:.1f} screens down"
     page.wait_for_timeout(500)
     assert not any(MERMAID_BUNDLE in url for url in page_requests)
-    page.mouse.wheel(0, (depth - 1.5) * 400)  # within a screen of it
+    # Half a screen below the viewport: still nothing (a quarter is near).
+    assert place_first_diagram(page, 1.5) > 1.3
+    page.wait_for_timeout(500)
+    assert not any(MERMAID_BUNDLE in url for url in page_requests)
+    # A tenth of a screen below it: fetched and drawn.
+    place_first_diagram(page, 1.1)
     page.wait_for_function(SVG_IN_SHADOW)
     assert any(MERMAID_BUNDLE in url for url in page_requests)
     text = page.evaluate(

@@ -6,10 +6,11 @@ no hooks (theme, palette, features, plugins and Markdown extensions stay).
 For every page, the bytes of the scripts and of the stylesheets it
 references must each stay within ``BUDGET`` of the baseline page's.
 
-The mermaid bundle is not referenced by any page: the ~1 KB stand-in
-``assets/javascripts/mermaid-loader.js`` fetches it when Material draws the
-first diagram. The tests below check that nothing else names it; the
-browser tests check that no page without a diagram fetches it
+The mermaid bundle is not referenced by any page: the stand-in
+``assets/javascripts/mermaid-loader.js`` (1.6 KB with its code-block part)
+fetches it when Material draws the first diagram. The tests below check
+that nothing else names it; the browser tests check that no page without a
+diagram fetches it
 (test_csp.py visits every such page, and three pages with diagrams, which
 must fetch it; test_accessibility.py the key pages).
 """

@@ -4,13 +4,19 @@
  * it from a CDN when none exists. This stand-in defines `mermaid` with the two
  * calls Material makes, initialize() and render(), and fetches the bundle
  * served by this site only when a diagram is about to be seen: when one comes
- * within a screen of the viewport, when the page is printed, or at once on the
- * printable question bank. Pages without a diagram never download it, and a
- * reader who never scrolls to a diagram does not pay for it. */
+ * within a quarter of a screen of the viewport (NEAR), when the page is
+ * printed, or at once on the printable question bank. Pages without a diagram
+ * never download it, and a reader who never scrolls to a diagram does not pay
+ * for it: on a phone the 3.6 MB bundle and its long task stay out of the
+ * page load unless a diagram is on the first screen (a wider margin, such as
+ * a whole screen, catches the first diagram of most pages at load).
+ * The second part of this file keeps code blocks that are not drawn yet
+ * (extra.css) reachable by keyboard. */
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
   var bundle = new URL("../vendor/mermaid.min.js", here || location.href).href;
+  var NEAR = "25% 0px";
   var settings = {};
   var loading = null;
 
@@ -52,7 +58,7 @@
             done();
           }
         },
-        { rootMargin: "100% 0px" }
+        { rootMargin: NEAR }
       );
       function done() {
         observer.disconnect();
@@ -76,4 +82,40 @@
         });
     },
   };
+})();
+
+/* Code skipped while off screen stays reachable by keyboard. Material makes
+ * a code block focusable (tabindex, on devices that hover) when it measures
+ * its code wider than the block, so a keyboard can scroll it; code that
+ * extra.css lets the browser skip while off screen (content-visibility)
+ * measures as not wider until it is drawn. Blocks Material left without a
+ * tabindex get one here when their longest line, in characters of the
+ * code's monospace font, is wider than the block: read from the text,
+ * nothing is drawn. Material measures again once a block is drawn. */
+(function () {
+  "use strict";
+
+  function focusable() {
+    var blocks = [].slice.call(
+      document.querySelectorAll(".highlight>pre>code:not([tabindex])")
+    );
+    if (!blocks[0] || !matchMedia("(hover)").matches) return;
+    var style = getComputedStyle(blocks[0]);
+    var context = document.createElement("canvas").getContext("2d");
+    context.font = style.fontSize + " " + style.fontFamily;
+    var unit = context.measureText("0").width;
+    var padding = parseFloat(style.paddingLeft) * 2;
+    blocks.filter(function (code) {
+      var longest = 0;
+      code.textContent.split("\n").forEach(function (line) {
+        longest = Math.max(longest, line.length);
+      });
+      return Math.round(longest * unit + padding) > code.clientWidth;
+    }).forEach(function (code) {
+      code.tabIndex = 0;
+    });
+  }
+
+  if (window.document$) window.document$.subscribe(focusable);
+  else document.addEventListener("DOMContentLoaded", focusable);
 })();
