@@ -217,3 +217,44 @@ def test_bench_profile_opens_the_practice_view(
         )
     finally:
         context.close()
+
+
+#: The page's layout shifts so far (none: [] after a short wait).
+SHIFTS = """
+() => new Promise(resolve => {
+  const found = [];
+  new PerformanceObserver(list => {
+    found.push(...list.getEntries().map(e => e.value));
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(found), 500);
+})
+"""
+
+
+@pytest.mark.parametrize(
+    "viewport", [(412, 823), (1350, 940)], ids=["phone", "desktop"]
+)
+def test_practice_view_folds_before_it_is_shown(
+    browser: Any, site_url: str, viewport: tuple[int, int]
+) -> None:
+    """With practice mode remembered, the answers are not drawn unfolded
+    first: nothing on the page moves while it loads (layout shift)."""
+    width, height = viewport
+    with open_page(
+        browser, [], viewport={"width": width, "height": height}
+    ) as page:
+        page.add_init_script(
+            'localStorage.setItem("handbook.practice",'
+            " JSON.stringify({fold: true, hideDifficulty: true}));"
+        )
+        page.goto(
+            site_url + "questions/kinesis-vs-kafka-concepts/",
+            wait_until="networkidle",
+        )
+        page.wait_for_timeout(1000)
+        assert page.locator(".hb-fold[hidden]").count() >= 3
+        assert not page.evaluate(
+            "document.documentElement.classList.contains('hb-folding')"
+        )
+        assert page.locator("h2#explanation").is_visible()
+        assert sum(page.evaluate(SHIFTS)) < 0.005

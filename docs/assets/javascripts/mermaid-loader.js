@@ -96,8 +96,8 @@
   "use strict";
 
   function focusable() {
-    var blocks = [].slice.call(
-      document.querySelectorAll(".highlight>pre>code:not([tabindex])")
+    var blocks = document.querySelectorAll(
+      ".highlight>pre>code:not([tabindex])"
     );
     if (!blocks[0] || !matchMedia("(hover)").matches) return;
     var style = getComputedStyle(blocks[0]);
@@ -105,17 +105,21 @@
     context.font = style.fontSize + " " + style.fontFamily;
     var unit = context.measureText("0").width;
     var padding = parseFloat(style.paddingLeft) * 2;
-    blocks.filter(function (code) {
+    var wide = []; /* all measured first, then all marked: one layout */
+    blocks.forEach(function (code) {
       var longest = 0;
       code.textContent.split("\n").forEach(function (line) {
         longest = Math.max(longest, line.length);
       });
-      return Math.round(longest * unit + padding) > code.clientWidth;
-    }).forEach(function (code) {
+      if (Math.round(longest * unit + padding) > code.clientWidth) {
+        wide.push(code);
+      }
+    });
+    wide.forEach(function (code) {
       code.tabIndex = 0;
     });
   }
 
+  /* Without Material's script, no block has a tabindex to keep either. */
   if (window.document$) window.document$.subscribe(focusable);
-  else document.addEventListener("DOMContentLoaded", focusable);
 })();

@@ -5,7 +5,9 @@
  *   section opens it;
  * - hideDifficulty: <html class="hb-hide-difficulty"> (see practice.css).
  * The two checkboxes sit above the answer and under the index's filters.
- * Print CSS shows folded boxes. Runs on every page (document$). */
+ * Print CSS shows folded boxes. Runs on every page (document$). The
+ * settings are also read before the page is drawn (overrides/main.html),
+ * so that practice mode does not draw the answers before folding them. */
 (function () {
   "use strict";
 
@@ -129,7 +131,16 @@
     }
   }
 
+  /* The answers are drawn once folded (practice.css, .hb-folding): after
+   * this and every other script set the page up, before the next frame. */
+  function start() {
+    setup();
+    requestAnimationFrame(function () {
+      document.documentElement.classList.remove("hb-folding");
+    });
+  }
+
   window.addEventListener("hashchange", revealTarget);
-  if (window.document$) window.document$.subscribe(setup);
-  else document.addEventListener("DOMContentLoaded", setup);
+  if (window.document$) window.document$.subscribe(start);
+  else document.addEventListener("DOMContentLoaded", start);
 })();
