@@ -4,7 +4,8 @@ Listed after ``scripts/hooks/catalog.py`` in mkdocs.yml, which has checked
 the content by then. The work itself is in ``scripts/exports.py``.
 
 * ``on_config`` loads the catalog and reads every question's short answer
-  (a question without one stops the build, naming the page).
+  (a question without one stops the build, naming the page), and lists
+  "What's new" in the navigation, after the question index.
 * ``on_files`` adds two generated pages: ``questions/print.md`` (the whole
   bank, printable) and ``whats-new.md``.
 * ``on_page_content`` keeps each question page's rendered HTML, and
@@ -80,6 +81,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"exports hook: {error}") from None
     site = exports.Site(config.site_url, config.use_directory_urls)
     _state["state"] = State(loaded, answers, site)
+    if isinstance(config.nav, list):
+        config.nav = exports.with_whats_new(config.nav)
     _rendered.clear()
     return config
 

@@ -117,6 +117,9 @@ def test_home_counts_and_navigation(site: Path) -> None:
     # Question pages stay out of the navigation.
     assert "valid-coding-question" not in nav
     assert 'href="reference/catalog-format/"' in nav
+    # "What's new" follows the question index (scripts/hooks/exports.py).
+    links = re.findall(r'href="([^"#]*)"', nav)
+    assert links.index("whats-new/") == links.index("questions/") + 1
 
 
 def test_every_generated_link_resolves(site: Path) -> None:

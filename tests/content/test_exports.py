@@ -512,6 +512,7 @@ def config(docs: Path, site: Path, **changes: Any) -> Any:
         "site_name": "Handbook",
         "use_directory_urls": True,
         "plugins": Plugins(),
+        "nav": None,
     }
     values.update(changes)
     return SimpleNamespace(**values)
@@ -567,6 +568,28 @@ def test_hook_builds_pages_and_files(docs: Path, tmp_path: Path) -> None:
     assert [r["url"] for r in rows] == [
         f"https://example.org/questions/{q}/" for q in (CODING, DESIGN)
     ]
+
+
+def test_whats_new_follows_the_question_index_in_the_navigation(
+    docs: Path, tmp_path: Path
+) -> None:
+    entry = {"What's new": exports.WHATS_NEW_URI}
+    nav: list[Any] = [
+        {"Home": "index.md"},
+        {"Questions": "questions/index.md"},
+        {"Topics": [{"Messaging": [{"Partitioning": "topics/p.md"}]}]},
+    ]
+    assert exports.with_whats_new(nav) == [nav[0], nav[1], entry, nav[2]]
+    assert nav[2] != entry  # a new list: the one given is left as it was
+    # Listed once, and only where the generated navigation has the index.
+    assert exports.with_whats_new([*nav[:2], entry]) == [*nav[:2], entry]
+    assert exports.with_whats_new(nav[:1]) == nav[:1]
+    assert exports.with_whats_new([{"Questions": "other.md"}]) == [
+        {"Questions": "other.md"}
+    ]
+    cfg = hook.on_config(config(docs, tmp_path / "site", nav=nav))
+    assert cfg.nav == [nav[0], nav[1], entry, nav[2]]
+    assert hook.on_config(config(docs, tmp_path / "site")).nav is None
 
 
 def test_hook_refuses_a_page_in_the_way(docs: Path, tmp_path: Path) -> None:
