@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,60 +58,58 @@ id => {
 """
 
 
-def test_code_off_screen_is_skipped_until_near(
-    browser: Any, site_url: str
-) -> None:
+@pytest.fixture
+def code_page(browser: Any, site_url: str) -> Iterator[Any]:
+    """CODE_PAGE opened on a phone-sized screen, loaded."""
     with open_page(browser, [], **PHONE) as page:
         page.goto(site_url + CODE_PAGE, wait_until="networkidle")
-        total = page.evaluate(f"{CODE}.length")
-        assert total >= 8
-        skipped = page.evaluate(SKIPPED)
-        assert skipped > 0, "code below the first screen is skipped"
-        page.evaluate(f"{CODE}.at(-1).scrollIntoView()")
-        page.wait_for_timeout(300)
-        assert page.evaluate(SKIPPED) < skipped
-        assert page.evaluate(
-            f"{CODE}.at(-1).firstElementChild"
-            ".checkVisibility({contentVisibilityAuto: true})"
-        ), "code on screen is drawn"
+        yield page
 
 
-def test_anchors_land_past_skipped_code(browser: Any, site_url: str) -> None:
-    with open_page(browser, [], **PHONE) as page:
-        page.goto(site_url + CODE_PAGE, wait_until="networkidle")
-        headings: list[str] = page.evaluate(
-            "[...document.querySelectorAll('article h2[id]')].map(h => h.id)"
-        )
-        lines: list[str] = page.evaluate(
-            f"{CODE}.flatMap(code => [...code.querySelectorAll("
-            "'[id^=__codelineno-]')].map(a => a.id))"
-        )
-        # The last section and a line of the last code block: every code
-        # block above them is still skipped when the page opens there.
-        for target in (headings[-1], lines[-3]):
-            page.goto(f"{site_url}{CODE_PAGE}#{target}")
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(300)
-            assert page.evaluate(IN_VIEW, target), target
+def test_code_off_screen_is_skipped_until_near(code_page: Any) -> None:
+    total = code_page.evaluate(f"{CODE}.length")
+    assert total >= 8
+    skipped = code_page.evaluate(SKIPPED)
+    assert skipped > 0, "code below the first screen is skipped"
+    code_page.evaluate(f"{CODE}.at(-1).scrollIntoView()")
+    code_page.wait_for_timeout(300)
+    assert code_page.evaluate(SKIPPED) < skipped
+    assert code_page.evaluate(
+        f"{CODE}.at(-1).firstElementChild"
+        ".checkVisibility({contentVisibilityAuto: true})"
+    ), "code on screen is drawn"
 
 
-def test_find_in_page_and_print_reach_skipped_code(
-    browser: Any, site_url: str
-) -> None:
-    with open_page(browser, [], **PHONE) as page:
-        page.goto(site_url + CODE_PAGE, wait_until="networkidle")
-        last = page.evaluate_handle(f"{CODE}.at(-1)")
-        assert not last.evaluate(
-            "el => el.firstElementChild"
-            ".checkVisibility({contentVisibilityAuto: true})"
-        )
-        # Skipped content stays in the document for search and copying.
-        assert len(last.evaluate("el => el.textContent")) > 20
-        page.emulate_media(media="print")
-        assert (
-            last.evaluate("el => getComputedStyle(el).contentVisibility")
-            == "visible"
-        )
+def test_anchors_land_past_skipped_code(code_page: Any, site_url: str) -> None:
+    headings: list[str] = code_page.evaluate(
+        "[...document.querySelectorAll('article h2[id]')].map(h => h.id)"
+    )
+    lines: list[str] = code_page.evaluate(
+        f"{CODE}.flatMap(code => [...code.querySelectorAll("
+        "'[id^=__codelineno-]')].map(a => a.id))"
+    )
+    # The last section and a line of the last code block: every code
+    # block above them is still skipped when the page opens there.
+    for target in (headings[-1], lines[-3]):
+        code_page.goto(f"{site_url}{CODE_PAGE}#{target}")
+        code_page.wait_for_load_state("networkidle")
+        code_page.wait_for_timeout(300)
+        assert code_page.evaluate(IN_VIEW, target), target
+
+
+def test_find_in_page_and_print_reach_skipped_code(code_page: Any) -> None:
+    last = code_page.evaluate_handle(f"{CODE}.at(-1)")
+    assert not last.evaluate(
+        "el => el.firstElementChild"
+        ".checkVisibility({contentVisibilityAuto: true})"
+    )
+    # Skipped content stays in the document for search and copying.
+    assert len(last.evaluate("el => el.textContent")) > 20
+    code_page.emulate_media(media="print")
+    assert (
+        last.evaluate("el => getComputedStyle(el).contentVisibility")
+        == "visible"
+    )
 
 
 TABLE_TOP = """

@@ -587,6 +587,8 @@ def test_whats_new_follows_the_question_index_in_the_navigation(
     assert exports.with_whats_new([{"Questions": "other.md"}]) == [
         {"Questions": "other.md"}
     ]
+    renamed = [{"All questions": "questions/index.md"}]
+    assert exports.with_whats_new(renamed) == [*renamed, entry]
     cfg = hook.on_config(config(docs, tmp_path / "site", nav=nav))
     assert cfg.nav == [nav[0], nav[1], entry, nav[2]]
     assert hook.on_config(config(docs, tmp_path / "site")).nav is None
